@@ -1,0 +1,87 @@
+package com.shopflow.ingest.core.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.Failures;
+import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.Redaction;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a task body and turns its outcome into the contract: exit code from the {@link ErrorCode}, one line on
+ * stderr saying what went wrong, the JSON summary as the last line of stdout (and in the XCom file).
+ */
+public final class TaskRunner {
+    private static final Logger LOG = Logger.getLogger(TaskRunner.class);
+
+    public interface Body {
+        RunSummary run() throws Exception;
+    }
+
+    private TaskRunner() {
+    }
+
+    public static int run(String task, String target, IntervalOptions options, String xcomFile, Body body) {
+        long t0 = System.nanoTime();
+        RunSummary summary;
+        int exit;
+        Interval interval = null;
+        try {
+            interval = options.interval();
+            summary = body.run();
+            summary.put("outcome", options.dryRun() ? "dry-run" : "landed");
+            exit = 0;
+        } catch (Throwable t) {
+            IngestException e = t instanceof IngestException ie ? ie
+                    : new IngestException(Failures.isTransient(t) ? ErrorCode.INTERNAL : ErrorCode.INTERNAL,
+                            "unexpected failure: " + Failures.oneLine(t), t);
+            exit = e.code().exitCode();
+            PrintStream err = System.err;
+            err.println(task + " failed: " + Redaction.scrub(e.getMessage()));
+            if (options.debug()) {
+                t.printStackTrace(err);
+            } else if (!(t instanceof IngestException) || e.code() == ErrorCode.INTERNAL) {
+                LOG.debug("failure detail", t);
+            }
+            summary = new RunSummary(task, target, interval);
+            summary.put("outcome", "failed");
+            ObjectNode error = summary.node().putObject("error");
+            error.put("code", e.code().name());
+            error.put("retryable", e.retryable());
+            error.put("exit_code", exit);
+            error.put("message", Redaction.scrub(e.getMessage()));
+        }
+        summary.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        String json = Redaction.scrub(summary.toJson());
+        System.out.flush();
+        System.out.println(json);
+        System.out.flush();
+        System.err.flush();
+        writeXcom(options, xcomFile, json);
+        return exit;
+    }
+
+    private static void writeXcom(IntervalOptions options, String xcomFile, String json) {
+        Path file = Path.of(xcomFile);
+        if (!options.xcom() && (file.getParent() == null || !Files.isDirectory(file.getParent()))) {
+            return;
+        }
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, json, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warnf("could not write the XCom file %s: %s", xcomFile, e.getMessage());
+        }
+    }
+}
