@@ -187,6 +187,26 @@ public final class Landing implements AutoCloseable {
         return checkpoint;
     }
 
+    /**
+     * Throws away what is staged and starts the interval over (e.g. an API cursor that expired): the staging
+     * table is recreated empty and the checkpoint reset, in one transaction.
+     */
+    public Checkpoint restart() {
+        try {
+            try (PreparedStatement del = main.prepareStatement(
+                    "DELETE FROM _ingest.checkpoint WHERE target = ? AND interval_start = ? AND interval_end = ?")) {
+                del.setString(1, target);
+                del.setTimestamp(2, Timestamp.from(request.interval().start()));
+                del.setTimestamp(3, Timestamp.from(request.interval().end()));
+                del.executeUpdate();
+            }
+            checkpoint = resumeOrCreateStaging();
+            return checkpoint;
+        } catch (SQLException e) {
+            throw Failures.fromDatabase("warehouse", ErrorCode.WAREHOUSE_UNAVAILABLE, e);
+        }
+    }
+
     public long rowsResumed() {
         return rowsResumed;
     }

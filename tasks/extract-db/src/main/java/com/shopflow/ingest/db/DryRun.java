@@ -1,0 +1,75 @@
+package com.shopflow.ingest.db;
+
+import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.Failures;
+import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.cli.RunSummary;
+import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.landing.Column;
+import com.shopflow.ingest.core.landing.RawTable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code --dry-run}: connects to both sides, validates, and says what a run would land, writing nothing. */
+final class DryRun {
+    private DryRun() {
+    }
+
+    static RunSummary report(SourceSession source, SourceTable table, DbSettings warehouse, Interval interval) throws Exception {
+        SourceQuery q = new SourceQuery(table, null, interval);
+        long rows;
+        try (Statement s = source.connection().createStatement(); ResultSet rs = s.executeQuery(q.countSql())) {
+            rs.next();
+            rows = rs.getLong(1);
+        }
+        RunSummary summary = new RunSummary("extract-db", "raw." + table.spec().name(), interval).put("rows_in_source", rows);
+        try (Connection c = warehouse.connect("shopflow-ingest/extract-db-dry-run")) {
+            Map<String, String> raw = RawTable.columns(c, "raw", table.spec().name());
+            List<String> changes = new ArrayList<>();
+            if (raw.isEmpty()) {
+                changes.add("create raw." + table.spec().name());
+            }
+            for (Column col : table.shape().columns()) {
+                String have = raw.get(col.name());
+                if (!raw.isEmpty() && have == null) {
+                    changes.add("add column " + col);
+                } else if (have != null && !have.equals(col.type())) {
+                    changes.add("type change " + col.name() + ": " + have + " -> " + col.type());
+                }
+            }
+            summary.put("schema_changes", String.join("; ", changes));
+            summary.put("partition_present", partitionPresent(c, "raw." + table.spec().name(), interval));
+        } catch (SQLException e) {
+            throw Failures.fromDatabase("warehouse", ErrorCode.WAREHOUSE_UNAVAILABLE, e);
+        }
+        return summary;
+    }
+
+    private static boolean partitionPresent(Connection c, String target, Interval interval) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('_ingest.partition') IS NOT NULL")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return false;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM _ingest.partition WHERE target = ? AND interval_start = ? AND interval_end = ?")) {
+            ps.setString(1, target);
+            ps.setTimestamp(2, Timestamp.from(interval.start()));
+            ps.setTimestamp(3, Timestamp.from(interval.end()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+}

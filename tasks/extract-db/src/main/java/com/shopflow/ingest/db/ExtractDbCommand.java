@@ -1,0 +1,151 @@
+package com.shopflow.ingest.db;
+
+import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.Failures;
+import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.cli.IntervalOptions;
+import com.shopflow.ingest.core.cli.RunSummary;
+import com.shopflow.ingest.core.cli.TaskRunner;
+import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.config.IngestConfig;
+import com.shopflow.ingest.core.landing.Checkpoint;
+import com.shopflow.ingest.core.landing.Dedup;
+import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.landing.SchemaPolicy;
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jboss.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code extract-db --table T --start S --end E}: lands the rows of T whose cursor is in [S, E) as partition (S, E) of raw.T. */
+@TopCommand
+@Command(name = "extract-db", mixinStandardHelpOptions = true, version = "extract-db 0.1.0",
+        description = "Lands the rows of a source table whose cursor (updated_at) is in [start, end) as one partition of raw.<table>.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:the partition is landed", "1:failed; a retry may succeed", "2:usage, configuration or authentication error",
+            "3:data error", "4:schema change refused by the table's policy"})
+public class ExtractDbCommand implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(ExtractDbCommand.class);
+
+    @Option(names = "--table", required = true, paramLabel = "<table>", description = "Configured table: customers, orders, order_items, ...")
+    String table;
+
+    @Mixin
+    IntervalOptions options;
+
+    @Inject
+    IngestConfig config;
+
+    @Inject
+    DbTables tables;
+
+    @Override
+    public Integer call() {
+        return TaskRunner.run("extract-db", "raw." + table, options, config.xcomFile(), this::land);
+    }
+
+    private RunSummary land() throws Exception {
+        Interval interval = options.interval();
+        TableSpec spec = TableSpec.lookup(tables, table);
+        DbSettings sourceDb = DbSettings.from("source database", "SOURCE_DB", config.source());
+        DbSettings warehouse = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
+        RetryPolicy retry = RetryPolicy.of(config.retry().maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
+        SourceSession source = new SourceSession(sourceDb, tables.singleSnapshot(), retry);
+        try {
+            LOG.infof("extract-db %s %s: connecting to the source %s", spec.name(), interval, sourceDb.redactedUrl());
+            SourceTable described = source.describe(spec);
+            if (options.dryRun()) {
+                return DryRun.report(source, described, warehouse, interval);
+            }
+            SchemaPolicy policy = SchemaPolicy.forTable(spec.name(), config.landing().schemaPolicy(), System.getenv());
+            Landing.Request request = new Landing.Request("extract-db", spec.name(), described.shape(), List.of(), interval, policy,
+                    options.runId(), Duration.ofSeconds(config.landing().lockWaitSeconds()),
+                    Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
+            Landing landing = retry.run("opening the warehouse", attempt -> Landing.open(warehouse, request));
+            try (landing) {
+                return extract(landing, source, described, interval, retry);
+            } catch (IngestException e) {
+                landing.fail(e);
+                throw e;
+            } catch (Exception e) {
+                IngestException ie = new IngestException(ErrorCode.INTERNAL, "extract-db failed: " + Failures.oneLine(e), e);
+                landing.fail(ie);
+                throw ie;
+            }
+        } finally {
+            source.close();
+        }
+    }
+
+    private RunSummary extract(Landing landing, SourceSession source, SourceTable described, Interval interval, RetryPolicy retry)
+            throws Exception {
+        SourceQuery query = new SourceQuery(described, landing.schema(), interval);
+        int chunkRows = config.landing().chunkRows();
+        Checkpoint cp = landing.checkpoint();
+        boolean done = false;
+        int failures = 0;
+        while (!done) {
+            KeysetPosition after = KeysetPosition.fromJson(cp.position());
+            try {
+                boolean newSnapshot = source.ensureOpen() && !cp.atStart();
+                ChunkPump.Result[] result = new ChunkPump.Result[1];
+                cp = landing.stage("FORMAT binary", query.streamColumns(), out -> {
+                    result[0] = new ChunkPump().pump(source.copyManager(), query.copySql(after, chunkRows),
+                            query.fieldIndex(described.spec().cursor()), query.fieldIndex(described.spec().key()), query.keyType(),
+                            query.numericKey(), out, rows -> landing.progress().add(rows));
+                    KeysetPosition last = result[0].last() == null ? after : result[0].last();
+                    return new Landing.ChunkResult(last == null ? null : last.toJson(), result[0].rows(), newSnapshot);
+                });
+                done = result[0].rows() < chunkRows;
+                failures = 0;
+            } catch (Exception e) {
+                failures++;
+                if (!Failures.isTransient(e) || failures >= retry.maxAttempts()) {
+                    throw classify(e);
+                }
+                Duration d = retry.delayAfter(failures);
+                LOG.warnf("chunk after %s failed (%s); retry %d of %d in %d ms from the last checkpoint",
+                        after == null ? "the start" : after.cursorInstant() + "/" + after.key(), Failures.oneLine(e), failures,
+                        retry.maxAttempts() - 1, d.toMillis());
+                source.discard();
+                RetryPolicy.sleep(d);
+                cp = landing.recover();
+            }
+        }
+        source.finish();
+        KeysetPosition last = KeysetPosition.fromJson(cp.position());
+        boolean mayRepeat = cp.snapshots() > 1 || !described.keyUnique() || !tables.singleSnapshot();
+        Landing.Published p = landing.publish(mayRepeat ? new Dedup(List.of(described.spec().key()), List.of(described.spec().cursor())) : null,
+                last == null ? null : last.cursorInstant().toString(), null);
+        return new RunSummary("extract-db", "raw." + table, interval)
+                .put("rows", p.rows())
+                .put("rows_read", landing.progress().rowsRead())
+                .put("rows_resumed", landing.rowsResumed())
+                .put("duplicates_removed", p.duplicatesRemoved())
+                .put("chunks", cp.chunks())
+                .put("source_snapshots", cp.snapshots())
+                .put("schema_version", p.schemaVersion())
+                .put("attempt", landing.attempt())
+                .put("run_id", landing.runId().toString())
+                .put("partition_table", p.partitionTable());
+    }
+
+    private static IngestException classify(Exception e) {
+        if (e instanceof IngestException ie) {
+            return ie;
+        }
+        SQLException sql = Failures.find(e, SQLException.class);
+        String msg = sql == null ? "" : String.valueOf(sql.getMessage());
+        boolean warehouseSide = msg.contains("COPY") && msg.contains("FROM STDIN");
+        return Failures.fromDatabase(warehouseSide ? "warehouse" : "source database",
+                warehouseSide ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.SOURCE_UNAVAILABLE, e);
+    }
+}
