@@ -71,6 +71,14 @@ final class SourceFixture {
         }
     }
 
+    /** Chunks committed to the checkpoint of the partition being staged; -1 before there is one. */
+    long checkpointChunks() throws SQLException {
+        if (scalar(warehouse, "SELECT (to_regclass('_ingest.checkpoint') IS NOT NULL)::int") == 0) {
+            return -1;
+        }
+        return scalar(warehouse, "SELECT coalesce(max(chunks), -1) FROM _ingest.checkpoint");
+    }
+
     /** Checksum of the source's rows of [start, end): the truth a partition must equal. */
     String sourceTruth(String table, String columns, Instant start, Instant end) throws SQLException {
         return text(source, "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY t.id)), 'empty') FROM (SELECT "
