@@ -5,7 +5,9 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
+import com.shopflow.ingest.core.cli.Lineage;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.cli.TaskRunner;
 import com.shopflow.ingest.core.config.DbSettings;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Option;
 
 /** {@code extract-db --table T --start S --end E}: lands the rows of T whose cursor is in [S, E) as partition (S, E) of raw.T. */
 @TopCommand
-@Command(name = "extract-db", mixinStandardHelpOptions = true, version = "extract-db 0.1.0",
+@Command(name = "extract-db", mixinStandardHelpOptions = true, version = "extract-db 0.1.0", subcommands = InspectCommand.class,
         description = "Lands the rows of a source table whose cursor (updated_at) is in [start, end) as one partition of raw.<table>.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:the partition is landed", "1:failed; a retry may succeed", "2:usage, configuration or authentication error",
@@ -35,7 +37,7 @@ import picocli.CommandLine.Option;
 public class ExtractDbCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(ExtractDbCommand.class);
 
-    @Option(names = "--table", required = true, paramLabel = "<table>", description = "Configured table: customers, orders, order_items, ...")
+    @Option(names = "--table", paramLabel = "<table>", description = "Configured table: customers, orders, order_items, ...")
     String table;
 
     @Mixin
@@ -49,10 +51,16 @@ public class ExtractDbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return TaskRunner.run("extract-db", "raw." + table, options, config.xcomFile(), this::land);
+        DbTables.Table t = table == null ? null : tables.tables().get(table);
+        Lineage.Dataset input = t == null ? null
+                : Lineage.postgres(config.source().url().orElse(null), t.schema() + "." + t.sourceTable().orElse(table));
+        return TaskRunner.run("extract-db", "raw." + table, input, options, config.xcomFile(), this::land);
     }
 
     private RunSummary land() throws Exception {
+        if (table == null) {
+            throw new IngestException(ErrorCode.USAGE, "--table is missing: one of " + new java.util.TreeSet<>(tables.tables().keySet()));
+        }
         Interval interval = options.interval();
         TableSpec spec = TableSpec.lookup(tables, table);
         DbSettings sourceDb = DbSettings.from("source database", "SOURCE_DB", config.source());

@@ -8,11 +8,11 @@ import picocli.CommandLine.Option;
  * java.time converters: they rely on reflection that a native image would not have).
  */
 public class IntervalOptions {
-    @Option(names = "--start", required = true, paramLabel = "<ts>",
+    @Option(names = "--start", paramLabel = "<ts>",
             description = "Start of the interval, inclusive: ISO-8601 with offset, e.g. 2026-11-23T00:00:00+00:00")
     String start;
 
-    @Option(names = "--end", required = true, paramLabel = "<ts>",
+    @Option(names = "--end", paramLabel = "<ts>",
             description = "End of the interval, exclusive: ISO-8601 with offset")
     String end;
 

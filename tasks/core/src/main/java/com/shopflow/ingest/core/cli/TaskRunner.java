@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Runs a task body and turns its outcome into the contract: exit code from the {@link ErrorCode}, one line on
@@ -29,12 +30,27 @@ public final class TaskRunner {
     }
 
     public static int run(String task, String target, IntervalOptions options, String xcomFile, Body body) {
+        return run(task, target, null, options, xcomFile, body);
+    }
+
+    /**
+     * @param input the dataset read, for lineage events (null when unknown)
+     */
+    public static int run(String task, String target, Lineage.Dataset input, IntervalOptions options, String xcomFile, Body body) {
         long t0 = System.nanoTime();
         RunSummary summary;
         int exit;
         Interval interval = null;
+        Lineage lineage = Lineage.fromEnvironment();
+        Lineage.Dataset output = Lineage.postgres(System.getenv("WAREHOUSE_DB_URL"), target);
+        MDC.put("task", task);
+        MDC.put("target", target);
         try {
             interval = options.interval();
+            MDC.put("interval", interval.toString());
+            if (!options.dryRun()) {
+                lineage.start(task, input, output, interval);
+            }
             summary = body.run();
             summary.put("outcome", options.dryRun() ? "dry-run" : "landed");
             exit = 0;
@@ -59,6 +75,13 @@ public final class TaskRunner {
             error.put("message", Redaction.scrub(e.getMessage()));
         }
         summary.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        if (interval != null && !options.dryRun()) {
+            if (exit == 0) {
+                lineage.complete(task, input, output, interval, summary);
+            } else {
+                lineage.fail(task, input, output, interval, summary);
+            }
+        }
         String json = Redaction.scrub(summary.toJson());
         System.out.flush();
         System.out.println(json);

@@ -35,8 +35,24 @@ public record DbSettings(String role, String envPrefix, String url, String user,
                 .orElseThrow(() -> new IngestException(ErrorCode.CONFIG,
                         envPrefix + "_PASSWORD (or " + envPrefix + "_PASSWORD_FILE) is not set"));
         Redaction.register(password);
+        String sslmode = db.sslmode().orElse(null);
+        if (requireVerifyFull() && !"verify-full".equals(sslmode)) {
+            throw new IngestException(ErrorCode.CONFIG, "the production profile refuses " + envPrefix + "_SSLMODE="
+                    + (sslmode == null ? "(unset)" : sslmode) + ": set " + envPrefix + "_SSLMODE=verify-full and " + envPrefix
+                    + "_SSLROOTCERT to the CA certificate of the " + role);
+        }
         return new DbSettings(role, envPrefix, url, user, password, db.sslmode().orElse(null), db.sslrootcert().orElse(null),
                 db.connectTimeoutSeconds());
+    }
+
+    /** True in the {@code production} profile ({@code QUARKUS_PROFILE=production}) unless overridden. */
+    static boolean requireVerifyFull() {
+        try {
+            return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue("ingest.tls.require-verify-full", Boolean.class).orElse(false);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     static String readSecretFile(String variable, String file) {

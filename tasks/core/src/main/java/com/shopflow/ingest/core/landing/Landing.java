@@ -84,6 +84,7 @@ public final class Landing implements AutoCloseable {
     }
 
     private void start() {
+        org.jboss.logging.MDC.put("run_id", runId.toString());
         main = warehouse.connect("shopflow-ingest/" + request.task());
         try {
             Catalog.ensure(main);
