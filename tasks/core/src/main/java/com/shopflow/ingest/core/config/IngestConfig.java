@@ -27,6 +27,14 @@ public interface IngestConfig {
     @WithDefault("/airflow/xcom/return.json")
     String xcomFile();
 
+    Tls tls();
+
+    interface Tls {
+        /** Refuse database connections weaker than sslmode=verify-full (on in the production profile). */
+        @WithDefault("false")
+        boolean requireVerifyFull();
+    }
+
     interface Db {
         /** JDBC URL, {@code jdbc:postgresql://host:port/db}. */
         Optional<String> url();
