@@ -1,0 +1,237 @@
+package com.shopflow.ingest.benchmark;
+
+import com.shopflow.ingest.testkit.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark report: extract-db against the physical limit of this machine, PostgreSQL's own COPY piped
+ * through psql between the same two databases, measured in the same run. Prints a Markdown report and writes it
+ * to tasks/benchmark/RESULTS.md.
+ *
+ * <p>Run: {@code ./mvnw -B -Pbenchmark package -DskipTests} (sizes with {@code -Dbenchmark.args=--sizes=1000000}).
+ */
+public final class Benchmark {
+    static final Instant START = Instant.parse("2026-11-23T00:00:00Z");
+    static final Instant END = Instant.parse("2026-11-24T00:00:00Z");
+    static final String ORDER_COLUMNS = "id, customer_id, status, currency, total_amount, placed_at, created_at, updated_at";
+
+    private final PostgresServer pg = PostgresServer.shared();
+    private final List<String> report = new ArrayList<>();
+    private final Path repo = Path.of("").toAbsolutePath();
+
+    public static void main(String[] args) throws Exception {
+        long[] sizes = {1_000_000, 4_000_000};
+        for (String a : args) {
+            if (a.startsWith("--sizes=")) {
+                sizes = java.util.Arrays.stream(a.substring(8).split(",")).mapToLong(Long::parseLong).toArray();
+            }
+        }
+        new Benchmark().run(sizes);
+        System.exit(0);
+    }
+
+    void run(long[] sizes) throws Exception {
+        report.add("# Benchmark results");
+        report.add("");
+        report.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + Math.round(memTotalGb()) + " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                + "; JVM " + Runtime.version() + "; PostgreSQL " + serverVersion() + " (embedded, source and warehouse databases on"
+                + " one server, fsync off). Run at " + LocalDateTime.now().withNano(0) + ".");
+        report.add("");
+        report.add("## extract-db: orders, source to warehouse");
+        report.add("");
+        report.add("Baseline: `psql -c \"\\copy (select ...) to stdout\" | psql -c \"\\copy plain_table from stdin\"` (text format) between"
+                + " the same databases, same rows, in the same run; best of 2. extract-db: `java -jar quarkus-run.jar --table orders ...`,"
+                + " wall time including JVM start-up, best of 2; peak RSS is the process' VmHWM.");
+        report.add("");
+        report.add("| rows | psql pipe s | psql rows/s | extract-db s | extract-db rows/s | ratio | peak RSS MB | start-up to first query s |");
+        report.add("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Map<Long, Long> rss = new HashMap<>();
+        for (long n : sizes) {
+            String src = "bench_src_" + n;
+            String wh = "bench_wh_" + n;
+            fill(src, wh, n);
+            double base = Math.min(psqlPipe(src, wh), psqlPipe(src, wh));
+            Measured best = null;
+            for (int i = 0; i < 2; i++) {
+                Measured m = extractDb(src, wh);
+                if (m.exitCode() != 0) {
+                    throw new IllegalStateException("extract-db failed: " + m.stdout());
+                }
+                if (best == null || m.seconds() < best.seconds()) {
+                    best = m;
+                }
+            }
+            double startup = startupToFirstQuery(src, wh);
+            rss.put(n, best.peakRssKb());
+            report.add(String.format(Locale.ROOT, "| %,d | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.0f | %.2f |", n, base, n / base,
+                    best.seconds(), n / best.seconds(), base / best.seconds(), best.peakRssKb() / 1024.0, startup));
+            print();
+            if (n == sizes[sizes.length - 1]) {
+                killAndResume(src, wh, n);
+            }
+            drop(src);
+            drop(wh);
+        }
+        if (rss.size() > 1) {
+            long min = rss.values().stream().mapToLong(Long::longValue).min().orElse(1);
+            long max = rss.values().stream().mapToLong(Long::longValue).max().orElse(1);
+            report.add("");
+            report.add(String.format(Locale.ROOT, "Memory across sizes: peak RSS from %.0f MB to %.0f MB (%.1f%% apart).", min / 1024.0,
+                    max / 1024.0, 100.0 * (max - min) / min));
+        }
+        print();
+        Files.writeString(repo.resolve("tasks/benchmark/RESULTS.md"), String.join("\n", report) + "\n");
+    }
+
+    private void print() {
+        System.out.println(String.join("\n", report));
+        System.out.println();
+    }
+
+    void fill(String src, String wh, long n) throws SQLException {
+        pg.createDatabase(src);
+        pg.createDatabase(wh);
+        sql(src, """
+                CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status text NOT NULL, currency char(3) NOT NULL,
+                  total_amount numeric(12,2) NOT NULL, placed_at timestamptz NOT NULL, created_at timestamptz NOT NULL,
+                  updated_at timestamptz NOT NULL)""");
+        sql(src, "INSERT INTO orders SELECT g, 1 + (g * 7919) % " + Math.max(1, n / 5) + ", (ARRAY['new','paid','shipped','delivered','cancelled'])[1 + g % 5], "
+                + "(ARRAY['EUR','USD','GBP'])[1 + g % 3], ((g * 7907) % 1000000) / 100.0, ts - interval '3 hours', ts - interval '3 hours', ts "
+                + "FROM (SELECT g, '" + START + "'::timestamptz + g * (interval '86399 s' / " + n + ") AS ts FROM generate_series(1::bigint, " + n + ") g) x");
+        sql(src, "CREATE INDEX ON orders (updated_at)");
+        sql(src, "VACUUM ANALYZE orders");
+        sql(wh, "CREATE TABLE plain_orders (" + "id bigint, customer_id bigint, status text, currency char(3), total_amount numeric(12,2), "
+                + "placed_at timestamptz, created_at timestamptz, updated_at timestamptz, _interval_start timestamptz, _interval_end timestamptz)");
+    }
+
+    double psqlPipe(String src, String wh) throws Exception {
+        sql(wh, "TRUNCATE plain_orders");
+        String select = "select " + ORDER_COLUMNS + ", '" + START + "'::timestamptz, '" + END + "'::timestamptz from orders where updated_at >= '"
+                + START + "' and updated_at < '" + END + "'";
+        String cmd = "psql -X -q -h localhost -p " + pg.port() + " -U postgres -d " + src + " -c \"\\copy (" + select + ") to stdout\" | "
+                + "psql -X -q -h localhost -p " + pg.port() + " -U postgres -d " + wh + " -c \"\\copy plain_orders from stdin\"";
+        Measured m = Measured.run(List.of("bash", "-o", "pipefail", "-c", cmd), Map.of("PGPASSWORD", PostgresServer.PASSWORD));
+        if (m.exitCode() != 0) {
+            throw new IllegalStateException("psql pipe failed (is psql installed?)");
+        }
+        return m.seconds();
+    }
+
+    Measured extractDb(String src, String wh) throws Exception {
+        return Measured.run(taskCommand("extract-db", "--table", "orders", "--start", START.toString(), "--end", END.toString()), env(src, wh));
+    }
+
+    List<String> taskCommand(String module, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                repo.resolve("tasks/" + module + "/target/quarkus-app/quarkus-run.jar").toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    Map<String, String> env(String src, String wh) {
+        Map<String, String> env = new HashMap<>(pg.env("SOURCE_DB", src));
+        env.putAll(pg.env("WAREHOUSE_DB", wh));
+        return env;
+    }
+
+    /** Seconds from process start to the log line printed just before the first source query. */
+    double startupToFirstQuery(String src, String wh) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(taskCommand("extract-db", "--table", "orders", "--start", START.toString(), "--end",
+                START.plusSeconds(1).toString()));
+        pb.environment().putAll(env(src, wh));
+        pb.redirectErrorStream(true);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        double at = -1;
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (at < 0 && line.contains("connecting to the source")) {
+                    at = (System.nanoTime() - t0) / 1e9;
+                }
+            }
+        }
+        p.waitFor();
+        return at;
+    }
+
+    void killAndResume(String src, String wh, long n) throws Exception {
+        sql(src, "UPDATE orders SET status = 'refunded' WHERE id % 1000 = 0");
+        Map<String, String> env = env(src, wh);
+        ProcessBuilder pb = new ProcessBuilder(taskCommand("extract-db", "--table", "orders", "--start", START.toString(), "--end", END.toString()));
+        pb.environment().putAll(env);
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        long staged = 0;
+        while (p.isAlive() && staged < n * 8 / 10) {
+            Thread.sleep(10);
+            staged = scalar(wh, "SELECT coalesce((SELECT max(rows_staged) FROM _ingest.checkpoint), 0)");
+        }
+        p.destroyForcibly().waitFor();
+        long atKill = scalar(wh, "SELECT coalesce((SELECT max(rows_staged) FROM _ingest.checkpoint), 0)");
+        Measured retry = Measured.run(taskCommand("extract-db", "--table", "orders", "--start", START.toString(), "--end", END.toString()), env);
+        String json = retry.lastLine();
+        long read = Long.parseLong(json.replaceAll(".*\"rows_read\":(\\d+).*", "$1"));
+        long resumed = Long.parseLong(json.replaceAll(".*\"rows_resumed\":(\\d+).*", "$1"));
+        long reread = scalar(wh, "SELECT rows_reread FROM _ingest.load_run ORDER BY started_at DESC LIMIT 1");
+        report.add("");
+        report.add(String.format(Locale.ROOT, "Kill and resume (%,d rows, chunks of 100,000): SIGKILL when %,d rows (%.0f%%) were checkpointed;"
+                + " the retry took over %,d rows and read %,d (the remaining %.0f%%), of which %,d had been read by the killed attempt past its"
+                + " checkpoint; it finished in %.2f s (exit %d).", n, atKill, 100.0 * atKill / n, resumed, read, 100.0 * read / n, reread,
+                retry.seconds(), retry.exitCode()));
+    }
+
+    void sql(String db, String sql) throws SQLException {
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    long scalar(String db, String sql) throws SQLException {
+        try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    void drop(String db) {
+        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        } catch (SQLException ignored) {
+            // Best effort.
+        }
+    }
+
+    String serverVersion() throws SQLException {
+        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static double memTotalGb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0;
+                }
+            }
+        } catch (Exception ignored) {
+            // Not Linux.
+        }
+        return 0;
+    }
+}
