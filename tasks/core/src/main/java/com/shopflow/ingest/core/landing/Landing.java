@@ -38,6 +38,8 @@ import org.postgresql.copy.PGCopyOutputStream;
  */
 public final class Landing implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Landing.class);
+    /** Memory for the duplicate search of one publish (a session setting of this transaction only). */
+    private static final String DEDUP_WORK_MEM = System.getenv().getOrDefault("INGEST_LANDING_DEDUP_WORK_MEM", "256MB");
 
     /** What to land. {@code metadata} are extra {@code _} columns the task fills (besides the interval). */
     public record Request(String task, String table, Shape shape, List<Column> metadata, Interval interval,
@@ -368,11 +370,18 @@ public final class Landing implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps one row per key. Finding duplicates is a hash aggregate over a 64-bit hash of the key (cheaper to
+     * group than the key itself, and given memory for it); only rows whose key hash repeats are then compared
+     * exactly, so a partition without duplicates costs one scan.
+     */
     private long removeDuplicates(String staging, Dedup dedup) throws SQLException {
+        StringJoiner keyRow = new StringJoiner(", ", "row(", ")::text");
         StringJoiner on = new StringJoiner(" AND ");
         StringJoiner left = new StringJoiner(", ", "(", ")");
         StringJoiner right = new StringJoiner(", ", "(", ")");
         for (String k : dedup.key()) {
+            keyRow.add(Identifiers.quote(k));
             on.add("a." + Identifiers.quote(k) + " = b." + Identifiers.quote(k));
         }
         for (String o : dedup.orderBy()) {
@@ -381,19 +390,40 @@ public final class Landing implements AutoCloseable {
         }
         left.add("a::text").add("a.ctid");
         right.add("b::text").add("b.ctid");
+        String hash = "hashtextextended(" + keyRow + ", 0)";
+        main.setAutoCommit(false);
         try (Statement s = main.createStatement()) {
-            StringJoiner keys = new StringJoiner(", ");
-            dedup.key().forEach(k -> keys.add(Identifiers.quote(k)));
-            try (ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + staging + " GROUP BY " + keys + " HAVING count(*) > 1)")) {
+            s.execute("SET LOCAL work_mem = " + Identifiers.literal(DEDUP_WORK_MEM));
+            s.execute("CREATE TEMP TABLE dedup_hash ON COMMIT DROP AS SELECT " + hash + " AS h FROM " + staging
+                    + " GROUP BY 1 HAVING count(*) > 1");
+            long candidates;
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM dedup_hash")) {
                 rs.next();
-                if (!rs.getBoolean(1)) {
-                    return 0;
-                }
+                candidates = rs.getLong(1);
             }
-            int n = s.executeUpdate("DELETE FROM " + staging + " a USING " + staging + " b WHERE " + on + " AND " + left + " < " + right);
-            LOG.infof("removed %d duplicate rows of %s %s (same key; the latest by %s wins)", n, target, request.interval(), dedup.orderBy());
+            int n = 0;
+            if (candidates > 0) {
+                n = s.executeUpdate("DELETE FROM " + staging + " a USING " + staging + " b WHERE "
+                        + qualifiedHash(dedup, "a") + " IN (SELECT h FROM dedup_hash) AND " + qualifiedHash(dedup, "b")
+                        + " IN (SELECT h FROM dedup_hash) AND " + on + " AND " + left + " < " + right);
+            }
+            main.commit();
+            if (n > 0) {
+                LOG.infof("removed %d duplicate rows of %s %s (same key; the latest by %s wins)", n, target, request.interval(), dedup.orderBy());
+            }
             return n;
+        } catch (SQLException | RuntimeException e) {
+            main.rollback();
+            throw e;
+        } finally {
+            main.setAutoCommit(true);
         }
+    }
+
+    private static String qualifiedHash(Dedup dedup, String alias) {
+        StringJoiner keyRow = new StringJoiner(", ", "row(", ")::text");
+        dedup.key().forEach(k -> keyRow.add(alias + "." + Identifiers.quote(k)));
+        return "hashtextextended(" + keyRow + ", 0)";
     }
 
     /** Columns added to the raw table by another partition's run since this staging table was made. */

@@ -1,0 +1,116 @@
+"""Builds the operator for a :class:`~shopflow.catalog.Launch` with the configured runner.
+
+Both runners get the same arguments, the same plain environment and the same secret-backed variable
+names; only where the process runs (a pod or a local JVM) and where the secrets come from differ.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubernetes.client import models as k8s
+
+from shopflow.catalog import FILE_DROP_DIR, Launch
+from shopflow.config import Settings
+
+#: Labels every pod carries; the per-task ones (component, target) are added in :func:`labels`.
+BASE_LABELS = {"app.kubernetes.io/name": "shopflow-ingest", "app.kubernetes.io/part-of": "shopflow",
+               "app.kubernetes.io/managed-by": "airflow"}
+
+
+def labels(launch: Launch) -> dict[str, str]:
+    return {**BASE_LABELS, "app.kubernetes.io/component": launch.kind.module, "shopflow.io/target": launch.target}
+
+
+def common_kwargs(launch: Launch) -> dict[str, Any]:
+    r = launch.retries
+    return {
+        "task_id": launch.task_id,
+        "retries": r.retries,
+        "retry_delay": r.delay,
+        "retry_exponential_backoff": r.backoff,
+        "max_retry_delay": r.max_delay,
+        "execution_timeout": launch.timeout,
+        "pool": launch.pool,
+        "doc_md": launch.doc,
+    }
+
+
+class OperatorFactory:
+    """Turns launches into operators; ``mapped`` launches are returned as ``.partial(...)`` to ``.expand`` later."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def single(self, launch: Launch):
+        return self._cls()(**self._kwargs(launch), arguments=list(launch.arguments))
+
+    def partial(self, launch: Launch):
+        # One pod per sub-interval; the cap keeps a big table from taking the whole source pool alone.
+        return self._cls().partial(**self._kwargs(launch), max_active_tis_per_dagrun=self.settings.max_parallel_chunks,
+                                   map_index_template="{{ task.arguments[3] }}")
+
+    def _cls(self):
+        if self.settings.runner == "local":
+            from shopflow.local import LocalJarOperator
+
+            return LocalJarOperator
+        from shopflow.pod import ShopflowPodOperator
+
+        return ShopflowPodOperator
+
+    def _kwargs(self, launch: Launch) -> dict[str, Any]:
+        s = self.settings
+        kwargs = common_kwargs(launch)
+        if s.runner == "local":
+            kwargs.update(
+                module=launch.kind.module,
+                env_vars=dict(launch.env),
+                secret_variables=launch.secret_variables,
+                local_variables=(FILE_DROP_DIR,) if launch.kind.reads_file_drop else (),
+                repo=str(s.local_repo),
+                java=s.local_java,
+                fail_fast_exit_codes=s.fail_fast_exit_codes,
+            )
+            return kwargs
+        from airflow.providers.cncf.kubernetes.secret import Secret
+
+        env = dict(launch.env)
+        volumes, mounts = [], []
+        if launch.kind.reads_file_drop:
+            env[FILE_DROP_DIR] = s.file_drop_mount
+            volumes.append(k8s.V1Volume(name="file-drop", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(
+                claim_name=s.file_drop_claim, read_only=True)))
+            mounts.append(k8s.V1VolumeMount(name="file-drop", mount_path=s.file_drop_mount, read_only=True))
+        res = s.resources[launch.kind.module]
+        kwargs.update(
+            name=f"shopflow-{launch.kind.module}",
+            namespace=s.namespace,
+            image=s.images[launch.kind.module],
+            image_pull_policy=s.image_pull_policy,
+            # No cmds: the image ENTRYPOINT is the task, so `docker run IMAGE ARGS` and the pod behave the same.
+            env_vars=env,
+            secrets=[Secret("env", e.variable, e.secret, e.key) for e in launch.secret_env],
+            volumes=volumes,
+            volume_mounts=mounts,
+            container_resources=k8s.V1ResourceRequirements(requests=res.get("requests"), limits=res.get("limits")),
+            service_account_name=s.service_account,
+            # The task talks to databases and HTTP, never to the Kubernetes API.
+            automount_service_account_token=False,
+            labels=labels(launch),
+            container_security_context=k8s.V1SecurityContext(
+                allow_privilege_escalation=False, run_as_non_root=True,
+                capabilities=k8s.V1Capabilities(drop=["ALL"]),
+                seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault")),
+            # The XCom sidecar only sleeps and is read with `cat`: it runs unprivileged too (PSA "restricted").
+            xcom_sidecar_container_security_context={
+                "allowPrivilegeEscalation": False, "runAsNonRoot": True, "runAsUser": 65534,
+                "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
+            get_logs=True,
+            log_events_on_failure=True,
+            on_finish_action="delete_pod",
+            do_xcom_push=True,
+            startup_timeout_seconds=600,
+            fail_fast_exit_codes=s.fail_fast_exit_codes,
+        )
+        return kwargs

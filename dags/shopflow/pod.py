@@ -1,0 +1,46 @@
+"""The cluster runner: a KubernetesPodOperator that knows the tasks' exit codes.
+
+The tasks say whether a retry can help (CONTRACT section 2): exit 2 is a usage, configuration or
+authentication error and exit 4 a schema change refused by policy, so retrying them only repeats the
+failure and delays the alert. The plain operator retries every failure; this one fails those at once
+(``AirflowFailException`` skips the remaining retries). Exit 1 (transient, ``_DONE`` missing, partition
+locked) and exit 3 (data error; the partner may re-deliver) keep the normal retries.
+"""
+
+from __future__ import annotations
+
+from typing import Collection
+
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
+from kubernetes.client import models as k8s
+
+
+def container_exit_code(pod: k8s.V1Pod | None, container: str) -> int | None:
+    """Exit code of ``container`` in ``pod``, or ``None`` if it has not terminated (or the pod is unknown)."""
+    statuses = (pod.status.container_statuses if pod is not None and pod.status is not None else None) or []
+    for s in statuses:
+        if s.name == container and s.state is not None and s.state.terminated is not None:
+            return s.state.terminated.exit_code
+    return None
+
+
+class ShopflowPodOperator(KubernetesPodOperator):
+    """KubernetesPodOperator that fails without retrying when the task exits with a fail-fast code."""
+
+    def __init__(self, *, fail_fast_exit_codes: Collection[int] = (2, 4), **kwargs):
+        super().__init__(**kwargs)
+        self.fail_fast_exit_codes = frozenset(fail_fast_exit_codes)
+
+    def cleanup(self, pod, remote_pod, xcom_result=None, context=None) -> None:
+        try:
+            super().cleanup(pod=pod, remote_pod=remote_pod, xcom_result=xcom_result, context=context)
+        except AirflowSkipException:
+            raise
+        except AirflowException as failure:
+            code = container_exit_code(remote_pod, self.base_container_name)
+            if code in self.fail_fast_exit_codes:
+                raise AirflowFailException(
+                    f"task exited with code {code}, which a retry cannot fix (see the task log); not retrying"
+                ) from failure
+            raise

@@ -1,0 +1,120 @@
+"""
+### ShopFlow ingest: land each daily data interval of every ShopFlow source in the warehouse
+
+One run lands the partition `[data_interval_start, data_interval_end)` of each source in `raw.*`:
+
+| task | command (image ENTRYPOINT or `java -jar`) | pool |
+|---|---|---|
+| `extract_db_<table>` | `extract-db --table <table> --start {{ data_interval_start \\| ts }} --end {{ data_interval_end \\| ts }}` | `shopflow_source_db` |
+| `reland_db_<table>` | the same for the trailing interval(s), one mapped task each (late commits) | `shopflow_source_db` |
+| `extract_api_products` | `extract-api --resource products ...` | `products_api` (1 slot) |
+| `land_files_marketplace_orders` | `land-files --feed marketplace_orders ...` | `default_pool` |
+
+**Schedule.** `CronDataIntervalTimetable` (a plain cron string gives no data interval in Airflow 3), daily at
+00:00 UTC, so every interval is one whole UTC day: what the file feed's date folders need.
+
+**Idempotent by design.** Every task replaces exactly its partition, atomically, so any interval can be
+re-run: clear it in the UI, or `airflow backfill create --dag-id shopflow_ingest --from-date ... --to-date ...
+--reprocess-behavior completed --max-active-runs 2`. Load on the sources stays bounded whatever the backfill:
+`max_active_runs`, the pools (`shopflow_source_db`, `products_api`) and `max_active_tis_per_dagrun` on mapped
+chunks cap concurrent connections and API calls.
+
+**Late commits.** A source row may commit after its interval was landed (a long transaction keeps its old
+`updated_at`). Each run therefore also re-lands the trailing interval(s) covering `SHOPFLOW_LOOKBACK_DAYS`
+(default 1: yesterday's interval) with the same chunking; the replace is idempotent, so a row committed
+up to one interval late is in the warehouse after the next run.
+
+**Scale-out.** `SHOPFLOW_DB_CHUNKS=orders=4` splits each `orders` interval into 4 sub-intervals, each its own
+partition and pod. The concrete `--start/--end` values are computed by
+upstream `plan_extract_db_<table>` and `plan_reland_db_<table>` tasks, since
+mapped XCom arguments are not templated.
+
+**Waiting for `_DONE`.** `land-files` exits 1 at once, without landing, while the day's `_DONE` marker is
+missing. The DAG waits by retrying it (`SHOPFLOW_FILES_RETRIES`, default 16 retries starting at 15 min,
+doubling up to 1 h: about 15 hours) rather than with a sensor: a task waiting for a retry holds no worker
+slot and no pool slot, the check is done by the task that reads the drop (the Airflow workers do not mount
+it), and it needs no triggerer.
+
+**Exit codes.** 0 landed; 1 transient (retried); 2 usage/config/auth and 4 schema refused fail at once
+without retries (`SHOPFLOW_FAIL_FAST_EXIT_CODES`); 3 data error is retried (a corrected file may arrive).
+The task's JSON summary is the task's XCom.
+
+**Runners.** `SHOPFLOW_RUNNER=kubernetes` (default) runs each task as a pod; `SHOPFLOW_RUNNER=local` runs the
+very same command line with `java -jar tasks/<module>/target/quarkus-app/quarkus-run.jar`, taking the
+secret-backed variables from the local environment (for `airflow dags test` and development).
+Configuration: `dags/README.md`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import DAG, CronDataIntervalTimetable, task
+
+from shopflow import intervals
+from shopflow.catalog import EXTRACT_API, EXTRACT_DB, LAND_FILES, launch
+from shopflow.config import Settings
+from shopflow.factory import OperatorFactory
+
+settings = Settings.from_env()
+factory = OperatorFactory(settings)
+relanding = settings.lookback_days > 0
+
+
+def plan(table: str, family: str):
+    """An upstream task that computes the concrete argument lists of one mapped extract-db family."""
+
+    @task(task_id=f"plan_{family}_{table}", retries=settings.retries.retries, retry_delay=settings.retries.delay,
+          doc_md=f"Concrete `--table {table} --start/--end` argument lists for `{family}_{table}`.")
+    def planned(data_interval_start=None, data_interval_end=None) -> list[list[str]]:
+        if data_interval_start is None or data_interval_end is None:
+            raise ValueError("this run has no data interval; trigger it with a logical date")
+        parts = settings.chunks(table)
+        if family == "extract_db":
+            windows = [(data_interval_start, data_interval_end)]
+        else:
+            # Never before the DAG's start: the first run re-lands nothing (its mapped task is then skipped).
+            windows = [(a, b) for a, b in intervals.trailing(data_interval_start, data_interval_end,
+                                                             timedelta(days=settings.lookback_days))
+                       if a >= settings.start_date]
+        return intervals.arguments("--table", table, [c for a, b in windows for c in intervals.split(a, b, parts)])
+
+    return planned()
+
+
+with DAG(
+    dag_id=settings.dag_id,
+    description="Lands each daily interval of the ShopFlow database, products API and partner files in raw.*",
+    schedule=CronDataIntervalTimetable(settings.schedule, timezone="UTC"),
+    start_date=settings.start_date,
+    catchup=settings.catchup,
+    max_active_runs=settings.max_active_runs,
+    default_args={
+        "owner": "shopflow-data",
+        "retries": settings.retries.retries,
+        "retry_delay": settings.retries.delay,
+        "retry_exponential_backoff": settings.retries.backoff,
+        "max_retry_delay": settings.retries.max_delay,
+    },
+    tags=["shopflow", "ingest", settings.runner],
+    doc_md=__doc__,
+) as dag:
+    for table in settings.db_tables:
+        task_id = f"extract_db_{table}"
+        if settings.chunks(table) == 1:
+            factory.single(launch(settings, EXTRACT_DB, table, task_id, mapped=False,
+                                  doc=f"Lands this run's interval of source table `{table}` in `raw.{table}`."))
+        else:
+            factory.partial(launch(settings, EXTRACT_DB, table, task_id, mapped=True,
+                                   doc=f"Lands `{table}` in {settings.chunks(table)} sub-interval partitions.")
+                            ).expand(arguments=plan(table, "extract_db"))
+        if relanding:
+            reland_id = f"reland_db_{table}"
+            factory.partial(launch(settings, EXTRACT_DB, table, reland_id, mapped=True,
+                                   doc=f"Re-lands the trailing interval(s) of `{table}` so late commits arrive.")
+                            ).expand(arguments=plan(table, "reland_db"))
+
+    factory.single(launch(settings, EXTRACT_API, "products", "extract_api_products", mapped=False,
+                          doc="Lands the products updated in this interval from the catalog API (rate-limited pool)."))
+    factory.single(launch(settings, LAND_FILES, "marketplace_orders", "land_files_marketplace_orders", mapped=False,
+                          doc="Lands the partner's date folders of this interval; retries until `_DONE` is there."))

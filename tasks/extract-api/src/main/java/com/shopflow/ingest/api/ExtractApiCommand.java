@@ -1,0 +1,171 @@
+package com.shopflow.ingest.api;
+
+import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.Redaction;
+import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.cli.IntervalOptions;
+import com.shopflow.ingest.core.cli.RunSummary;
+import com.shopflow.ingest.core.cli.TaskRunner;
+import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.config.IngestConfig;
+import com.shopflow.ingest.core.landing.Column;
+import com.shopflow.ingest.core.landing.Dedup;
+import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.landing.SchemaPolicy;
+import com.shopflow.ingest.core.landing.Shape;
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code extract-api --resource products --start S --end E}: lands the products whose {@code updated_at} is
+ * in {@code [S, E)} as the partition {@code (S, E)} of {@code raw.products}, each item as received in
+ * {@code payload jsonb}, at most one row per id (the latest {@code updated_at} wins).
+ */
+@TopCommand
+@Command(name = "extract-api", mixinStandardHelpOptions = true,
+        description = "Lands the products catalog API into raw.products for one interval.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:the partition is landed", "1:failed, a retry may succeed", "2:usage, configuration or token error",
+            "3:malformed data from the API"})
+public class ExtractApiCommand implements Callable<Integer> {
+    static final String TASK = "extract-api";
+    static final String TABLE = "products";
+    static final String TARGET = "raw." + TABLE;
+    static final Shape SHAPE = new Shape(List.of(new Column("id", "bigint"), new Column("updated_at", "timestamp with time zone"),
+            new Column("payload", "jsonb")));
+
+    @Option(names = "--resource", required = true, paramLabel = "<resource>", description = "The API resource: products")
+    String resource;
+
+    @Mixin
+    IntervalOptions interval;
+
+    @Inject
+    IngestConfig config;
+
+    @Inject
+    ApiSettings api;
+
+    @Override
+    public Integer call() {
+        return TaskRunner.run(TASK, TARGET, interval, config.xcomFile(), this::extract);
+    }
+
+    private RunSummary extract() throws Exception {
+        if (!TABLE.equals(resource)) {
+            throw new IngestException(ErrorCode.USAGE, "--resource '" + resource + "' is unknown: the API offers products");
+        }
+        Interval iv = interval.interval();
+        String url = api.url().filter(u -> !u.isBlank()).orElseThrow(() -> new IngestException(ErrorCode.CONFIG,
+                "PRODUCTS_API_URL is not set: the catalog API base URL, e.g. https://catalog.shopflow.internal"));
+        URI base = baseUri(url);
+        String token = token();
+        if (api.pageSize() < 1 || api.pageSize() > 100) {
+            throw new IngestException(ErrorCode.CONFIG, "INGEST_API_PAGE_SIZE must be 1..100");
+        }
+        ProductsClient client = QuarkusRestClientBuilder.newBuilder().baseUri(base)
+                .connectTimeout(api.connectTimeoutSeconds(), TimeUnit.SECONDS)
+                .readTimeout(api.readTimeoutSeconds(), TimeUnit.SECONDS)
+                // Every status comes back as a Response; ProductsSource classifies them.
+                .disableDefaultMapper(true)
+                .build(ProductsClient.class);
+        FetchStats stats = new FetchStats();
+        RetryPolicy retry = RetryPolicy.of(api.maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
+        Duration window = Duration.ofSeconds(api.budgetWindowSeconds());
+        if (interval.dryRun()) {
+            return dryRun(client, token, iv, retry, window, stats);
+        }
+        DbSettings wh = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
+        Landing.Request req = new Landing.Request(TASK, TABLE, SHAPE, List.of(), iv,
+                SchemaPolicy.forTable(TABLE, config.landing().schemaPolicy(), System.getenv()), interval.runId(),
+                Duration.ofSeconds(config.landing().lockWaitSeconds()), Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
+        try (Landing landing = Landing.open(wh, req);
+             RequestBudget budget = new SharedBudget(wh, RequestBudget.name(url, token), api.budgetRequests(), window)) {
+            try {
+                ProductsSource source = new ProductsSource(client, token, iv, api.pageSize(), budget, retry,
+                        Duration.ofSeconds(api.rateLimitMaxWaitSeconds()), stats);
+                ProductsExtraction.Outcome out = new ProductsExtraction(landing, source, wh, TARGET, iv, api.pagesPerChunk(),
+                        Duration.ofSeconds(api.cursorMaxAgeSeconds()), api.maxCursorRestarts(), retry, stats).run();
+                Landing.Published p = landing.publish(new Dedup(List.of("id"), List.of("updated_at")),
+                        out.watermark() == null ? null : out.watermark().toString(), (c, runId) -> {
+                            try (var up = c.prepareStatement("UPDATE _ingest.load_run SET requests = ? WHERE run_id = ?")) {
+                                up.setLong(1, stats.requests);
+                                up.setObject(2, runId);
+                                up.executeUpdate();
+                            }
+                        });
+                return summary(iv, stats).put("rows", p.rows()).put("duplicates_removed", p.duplicatesRemoved())
+                        .put("pages", out.pages()).put("resumed_pages", out.resumedPages()).put("attempt", landing.attempt())
+                        .put("schema_version", p.schemaVersion()).put("partition", p.partitionTable());
+            } catch (IngestException e) {
+                landing.fail(e);
+                throw e;
+            } catch (Exception e) {
+                IngestException ie = new IngestException(ErrorCode.INTERNAL, "unexpected failure: " + e.getMessage(), e);
+                landing.fail(ie);
+                throw ie;
+            }
+        }
+    }
+
+    private RunSummary dryRun(ProductsClient client, String token, Interval iv, RetryPolicy retry, Duration window, FetchStats stats)
+            throws Exception {
+        ProductsSource source = new ProductsSource(client, token, iv, api.pageSize(), new LocalBudget(api.budgetRequests(), window), retry,
+                Duration.ofSeconds(api.rateLimitMaxWaitSeconds()), stats);
+        Page first = source.fetch(null, 1).page();
+        return summary(iv, stats).put("first_page_items", first.items().size()).put("more_pages", !first.last());
+    }
+
+    private static RunSummary summary(Interval iv, FetchStats stats) {
+        return new RunSummary(TASK, TARGET, iv).put("requests", stats.requests).put("rate_limited", stats.rateLimited)
+                .put("retries", stats.retries).put("items_read", stats.items).put("items_outside_interval", stats.skipped)
+                .put("cursor_restarts", stats.cursorRestarts).put("budget_wait_ms", stats.budgetWaitMillis)
+                .put("rate_limit_wait_ms", stats.rateLimitWaitMillis);
+    }
+
+    private String token() {
+        String token = api.token().filter(t -> !t.isEmpty()).orElseGet(() -> api.tokenFile().map(ExtractApiCommand::readTokenFile)
+                .orElseThrow(() -> new IngestException(ErrorCode.CONFIG, "PRODUCTS_API_TOKEN (or PRODUCTS_API_TOKEN_FILE) is not set")));
+        token = token.strip();
+        if (token.isEmpty()) {
+            throw new IngestException(ErrorCode.CONFIG, "the products API token is empty");
+        }
+        Redaction.register(token);
+        return token;
+    }
+
+    private static String readTokenFile(String file) {
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IngestException(ErrorCode.CONFIG, "PRODUCTS_API_TOKEN_FILE points to a file that cannot be read: " + file);
+        }
+    }
+
+    private static URI baseUri(String url) {
+        try {
+            URI u = URI.create(url.strip());
+            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return u;
+        } catch (IllegalArgumentException e) {
+            throw new IngestException(ErrorCode.CONFIG, "PRODUCTS_API_URL is not an http(s) URL");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package com.shopflow.ingest.files;
+
+import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.pg.Identifiers;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The partner's drop for one feed: {@code FILE_DROP_DIR/<feed>/<YYYY-MM-DD>/<feed>_<YYYYMMDD>_<NN>.csv[.gz]}.
+ * Finds the days of an interval, refuses days without their {@code _DONE} marker, and lists their data files.
+ * Every path read resolves (symlinks included) inside the drop directory; the only names taken from outside
+ * are directory entries, which are matched against the strict file name pattern before use.
+ */
+final class DropFolder {
+    static final String DONE = "_DONE";
+    /** Days one run may span: a bound on the work, far beyond any real interval. */
+    static final int MAX_DAYS = 3660;
+    private static final DateTimeFormatter COMPACT = DateTimeFormatter.BASIC_ISO_DATE;
+
+    private final Path root;
+    private final String feed;
+    private final Pattern dataFile;
+
+    private DropFolder(Path root, String feed) {
+        this.root = root;
+        this.feed = feed;
+        this.dataFile = Pattern.compile(Pattern.quote(feed) + "_(\\d{8})_(\\d{2})\\.csv(\\.gz)?");
+    }
+
+    static DropFolder open(Optional<String> dropDir, String feed) {
+        String dir = dropDir.filter(s -> !s.isBlank()).orElseThrow(() -> new IngestException(ErrorCode.CONFIG,
+                "FILE_DROP_DIR is not set: the root folder of the partner's file drop"));
+        try {
+            Path real = Path.of(dir).toRealPath();
+            if (!Files.isDirectory(real)) {
+                throw new IngestException(ErrorCode.CONFIG, "FILE_DROP_DIR (" + dir + ") is not a directory");
+            }
+            return new DropFolder(real, feed);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new IngestException(ErrorCode.CONFIG, "FILE_DROP_DIR (" + dir + ") cannot be opened: " + e.getMessage());
+        }
+    }
+
+    /** The days whose midnight (UTC) lies in {@code [start, end)}: each day belongs to exactly one of consecutive intervals. */
+    static List<LocalDate> days(Interval interval) {
+        LocalDate first = interval.start().atOffset(ZoneOffset.UTC).toLocalDate();
+        if (first.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(interval.start())) {
+            first = first.plusDays(1);
+        }
+        List<LocalDate> days = new ArrayList<>();
+        for (LocalDate d = first; d.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(interval.end()); d = d.plusDays(1)) {
+            if (days.size() == MAX_DAYS) {
+                throw new IngestException(ErrorCode.USAGE, "the interval " + interval + " spans more than " + MAX_DAYS
+                        + " days; land it in smaller intervals");
+            }
+            days.add(d);
+        }
+        return days;
+    }
+
+    /**
+     * Plans the run: checks every day is complete, lists its files in delivery order, digests them and reads
+     * their headers.
+     */
+    DropPlan plan(Interval interval, boolean allowMissingDays, HeaderCheck headers) throws IOException {
+        List<LocalDate> days = days(interval);
+        List<String> notReady = new ArrayList<>();
+        List<LocalDate> empty = new ArrayList<>();
+        List<Path> dayDirs = new ArrayList<>();
+        for (LocalDate day : days) {
+            Path dir = root.resolve(feed).resolve(day.toString());
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                if (allowMissingDays) {
+                    empty.add(day);
+                    dayDirs.add(null);
+                } else {
+                    notReady.add("day " + day + " has no folder " + feed + "/" + day);
+                }
+                continue;
+            }
+            Path real = inside(dir, feed + "/" + day);
+            if (!Files.isDirectory(real)) {
+                throw new IngestException(ErrorCode.DATA, feed + "/" + day + " is not a folder");
+            }
+            if (!Files.isRegularFile(real.resolve(DONE))) {
+                notReady.add("day " + day + " has no " + DONE + " marker in " + feed + "/" + day);
+            }
+            dayDirs.add(real);
+        }
+        if (!notReady.isEmpty()) {
+            throw new IngestException(ErrorCode.NOT_READY, "not ready: " + String.join("; ", notReady)
+                    + ". The partner has not finished delivering; nothing was landed. Retry later.");
+        }
+        List<DropFile> files = new ArrayList<>();
+        List<String> stray = new ArrayList<>();
+        for (int i = 0; i < days.size(); i++) {
+            if (dayDirs.get(i) != null) {
+                list(days.get(i), dayDirs.get(i), files, stray, headers);
+            }
+        }
+        return new DropPlan(days, files, stray, empty);
+    }
+
+    private void list(LocalDate day, Path dir, List<DropFile> files, List<String> stray, HeaderCheck headers) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path e : entries) {
+                names.add(e.getFileName().toString());
+            }
+        }
+        names.sort(null);
+        for (String name : names) {
+            if (name.equals(DONE)) {
+                continue;
+            }
+            String relative = day + "/" + name;
+            Matcher m = dataFile.matcher(name);
+            if (!m.matches() || !m.group(1).equals(day.format(COMPACT))) {
+                stray.add(Identifiers.printable(relative));
+                continue;
+            }
+            Path real = inside(dir.resolve(name), feed + "/" + relative);
+            if (!Files.isRegularFile(real)) {
+                stray.add(relative);
+                continue;
+            }
+            long size = Files.size(real);
+            String sha = FileSource.sha256(real);
+            DropFile planned = new DropFile(relative, real, size, sha, List.of());
+            files.add(new DropFile(relative, real, size, sha, headers.read(planned)));
+        }
+    }
+
+    /** The real path of {@code p}, refused unless it lies inside the drop directory (a symlink may not lead out). */
+    private Path inside(Path p, String shown) throws IOException {
+        Path real = p.toRealPath();
+        if (!real.startsWith(root)) {
+            throw new IngestException(ErrorCode.DATA, Identifiers.printable(shown) + " resolves outside FILE_DROP_DIR (a symlink?); it was not read. Remove it from the drop.");
+        }
+        return real;
+    }
+
+    /** Reads and validates the header of a planned file. */
+    interface HeaderCheck {
+        List<String> read(DropFile file) throws IOException;
+    }
+}

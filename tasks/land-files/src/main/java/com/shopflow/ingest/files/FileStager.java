@@ -1,0 +1,221 @@
+package com.shopflow.ingest.files;
+
+import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.Failures;
+import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.landing.Catalog;
+import com.shopflow.ingest.core.landing.Checkpoint;
+import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.pg.Identifiers;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Streams the planned files into the staging table in chunks (at most {@code chunkRecords} records, never
+ * across files); each chunk commits with its checkpoint, so a killed run resumes at the record after the last
+ * committed chunk. Good rows go to the COPY stream, bad rows to the pending quarantine, both counted per file.
+ * A transient failure is retried from the durable checkpoint.
+ */
+final class FileStager {
+    private static final Logger LOG = Logger.getLogger(FileStager.class);
+
+    private final Landing landing;
+    private final List<DropFile> files;
+    private final List<String> columns;
+    private final List<String> streamColumns;
+    private final String plan;
+    private final FilesConfig config;
+    private final int chunkRecords;
+    private final PendingQuarantine quarantine;
+    private final RetryPolicy retry;
+    private final CopyRows copy;
+    private final Utf8 utf8 = new Utf8();
+
+    FileStager(Landing landing, DropPlan dropPlan, List<String> columns, String plan, FilesConfig config, int chunkRecords,
+               PendingQuarantine quarantine, RetryPolicy retry, java.time.Instant intervalStart, java.time.Instant intervalEnd) {
+        this.landing = landing;
+        this.files = dropPlan.files();
+        this.columns = List.copyOf(columns);
+        List<String> stream = new ArrayList<>(columns);
+        stream.addAll(List.of(Header.SOURCE_FILE, Header.SOURCE_LINE, "_interval_start", "_interval_end"));
+        this.streamColumns = List.copyOf(stream);
+        this.plan = plan;
+        this.config = config;
+        this.chunkRecords = Math.max(1, chunkRecords);
+        this.quarantine = quarantine;
+        this.retry = retry;
+        this.copy = new CopyRows(intervalStart, intervalEnd);
+    }
+
+    /** Stages every file not staged yet; returns the final position (per-file counts included). */
+    StagePosition run(String stagingTable) throws Exception {
+        StagePosition pos = resumeOrRestart(landing.checkpoint(), stagingTable);
+        FileCursor cursor = null;
+        int failures = 0;
+        try {
+            while (pos.file() < files.size()) {
+                try {
+                    if (cursor == null) {
+                        cursor = FileCursor.open(pos.file(), files.get(pos.file()), columns, pos.records(),
+                                config.maxDecompressedBytes(), config.maxRecordBytes());
+                    }
+                    pos = chunk(cursor, pos);
+                    if (cursor.finished()) {
+                        cursor.close();
+                        cursor = null;
+                        checkShare(pos, pos.file() - 1);
+                    }
+                    failures = 0;
+                } catch (Exception e) {
+                    quarantine.abandonChunk();
+                    closeQuietly(cursor);
+                    cursor = null;
+                    if (!retryable(e) || ++failures >= retry.maxAttempts()) {
+                        throw classify(e);
+                    }
+                    LOG.warnf("staging failed (%s); retry %d of %d from the last checkpoint", Failures.oneLine(e), failures,
+                            retry.maxAttempts() - 1);
+                    RetryPolicy.sleep(retry.delayAfter(failures));
+                    pos = resumeOrRestart(landing.recover(), stagingTable);
+                }
+            }
+        } finally {
+            closeQuietly(cursor);
+        }
+        for (int i = 0; i < files.size(); i++) {
+            checkShare(pos, i);
+        }
+        return pos;
+    }
+
+    private StagePosition resumeOrRestart(Checkpoint cp, String stagingTable) throws SQLException {
+        StagePosition pos = StagePosition.parse(cp.position());
+        if (cp.atStart()) {
+            quarantine.discardAfter(0);
+            return StagePosition.start(plan);
+        }
+        if (pos == null || !pos.plan().equals(plan)) {
+            LOG.infof("the files of this interval changed since the staged rows were read; staging starts over");
+            quarantine.restartStaging(Identifiers.qualified(Catalog.PARTITIONS, stagingTable));
+            landing.recover();
+            return StagePosition.start(plan);
+        }
+        quarantine.discardAfter(cp.chunks());
+        LOG.infof("resuming at %s line %d (%d rows staged)", pos.file() < files.size() ? files.get(pos.file()).name() : "the end",
+                pos.line(), cp.rows());
+        return pos;
+    }
+
+    private StagePosition chunk(FileCursor cursor, StagePosition before) throws Exception {
+        int chunkNo = landing.checkpoint().chunks() + 1;
+        StagePosition[] after = new StagePosition[1];
+        landing.stage("FORMAT binary", streamColumns, out -> {
+            long[] counted = write(cursor, before.count(cursor.index), chunkNo, out);
+            StagePosition.FileCount count = new StagePosition.FileCount(counted[0], counted[1]);
+            long rows = counted[0] - before.count(cursor.index).good();
+            after[0] = cursor.finished()
+                    ? before.advance(cursor.index + 1, 0, 1, cursor.index, count)
+                    : before.advance(cursor.index, cursor.reader.records(), cursor.reader.line() + 1, cursor.index, count);
+            quarantine.commitChunk();
+            return new Landing.ChunkResult(after[0].toJson(), rows, false);
+        });
+        return after[0];
+    }
+
+    /** Writes up to one chunk of records; returns the file's good and bad counts so far. */
+    private long[] write(FileCursor c, StagePosition.FileCount before, int chunkNo, OutputStream out) throws IOException, SQLException {
+        long good = before.good();
+        long bad = before.bad();
+        copy.begin(out, c.file.name());
+        CsvReader r = c.reader;
+        int n = 0;
+        while (n < chunkRecords && c.next()) {
+            n++;
+            String problem = problem(c);
+            if (problem == null) {
+                copy.write(r, c.map);
+                good++;
+            } else {
+                quarantine.add(chunkNo, c.file.name(), r.line(), problem, r.raw(), r.rawLength());
+                bad++;
+            }
+        }
+        copy.finish();
+        landing.progress().add(n);
+        return new long[] {good, bad};
+    }
+
+    /** Why the current record cannot land, or null. */
+    private String problem(FileCursor c) {
+        CsvReader r = c.reader;
+        String e = r.error();
+        if (e != null) {
+            return e;
+        }
+        if (config.requireFinalNewline() && !r.terminated()) {
+            return "truncated last line: no line break at the end of the file";
+        }
+        if (r.fieldCount() != c.fieldCount) {
+            return "expected " + c.fieldCount + " fields as in the header, found " + r.fieldCount()
+                    + (r.terminated() ? "" : " (truncated last line?)");
+        }
+        if (r.hasNul()) {
+            return "contains a NUL byte, which PostgreSQL text cannot store";
+        }
+        if (r.hasNonAscii()) {
+            int at = utf8.firstInvalid(r.raw(), r.rawLength());
+            if (at >= 0) {
+                return "invalid UTF-8 at byte " + (at + 1) + " of the record";
+            }
+        }
+        if (r.isEmpty(c.keyField)) {
+            return "order_ref is empty";
+        }
+        return null;
+    }
+
+    private void checkShare(StagePosition pos, int index) {
+        StagePosition.FileCount n = pos.count(index);
+        if (n.badShare() > config.maxBadShare()) {
+            throw new IngestException(ErrorCode.DATA, files.get(index).name() + " has " + n.bad() + " bad rows of "
+                    + (n.good() + n.bad()) + String.format(" (%.1f%%, more than the %.1f%% allowed)", 100 * n.badShare(),
+                    100 * config.maxBadShare()) + "; nothing was published. See _ingest.file_quarantine_pending for the rows; "
+                    + "the partner must re-deliver the file (or raise INGEST_FILES_MAX_BAD_SHARE).");
+        }
+    }
+
+    private static boolean retryable(Exception e) {
+        if (e instanceof IngestException ie) {
+            return ie.code() == ErrorCode.WAREHOUSE_UNAVAILABLE;
+        }
+        return Failures.isTransient(e);
+    }
+
+    private static IngestException classify(Exception e) {
+        if (e instanceof IngestException ie) {
+            return ie;
+        }
+        if (Failures.find(e, SQLException.class) != null) {
+            return Failures.fromDatabase("warehouse", ErrorCode.WAREHOUSE_UNAVAILABLE, e);
+        }
+        if (e instanceof IOException) {
+            return new IngestException(ErrorCode.NOT_READY, "reading the drop failed: " + Failures.oneLine(e) + ". A retry may succeed.", e);
+        }
+        return new IngestException(ErrorCode.INTERNAL, "staging failed: " + Failures.oneLine(e), e);
+    }
+
+    private static void closeQuietly(FileCursor c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // Only read.
+            }
+        }
+    }
+}

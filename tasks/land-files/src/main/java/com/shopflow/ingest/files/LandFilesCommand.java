@@ -1,0 +1,45 @@
+package com.shopflow.ingest.files;
+
+import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.cli.IntervalOptions;
+import com.shopflow.ingest.core.cli.TaskRunner;
+import com.shopflow.ingest.core.config.IngestConfig;
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import jakarta.inject.Inject;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code land-files --feed marketplace_orders --start S --end E}: the partner's drop into one raw partition. */
+@TopCommand
+@Command(name = "land-files", mixinStandardHelpOptions = true,
+        description = "Lands the date folders of FILE_DROP_DIR/<feed> whose date is in [start, end) as one partition of raw.<feed>.")
+public class LandFilesCommand implements Callable<Integer> {
+    /** The feeds this task knows; the name is also the folder and the raw table, so it is never taken unchecked. */
+    static final String FEED = "marketplace_orders";
+
+    @Mixin
+    IntervalOptions interval;
+
+    @Option(names = "--feed", required = true, paramLabel = "<feed>", description = "The feed to land: marketplace_orders")
+    String feed;
+
+    @Inject
+    IngestConfig config;
+
+    @Inject
+    FilesConfig files;
+
+    @Override
+    public Integer call() {
+        return TaskRunner.run(DropLanding.TASK, "raw." + FEED, interval, config.xcomFile(), () -> {
+            if (!FEED.equals(feed)) {
+                throw new IngestException(ErrorCode.USAGE, "unknown feed '" + com.shopflow.ingest.core.pg.Identifiers.printable(feed)
+                        + "': this task lands --feed " + FEED);
+            }
+            return new DropLanding(feed, interval, config, files).run();
+        });
+    }
+}
