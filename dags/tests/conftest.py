@@ -6,7 +6,9 @@ module imports airflow.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +16,10 @@ from pathlib import Path
 DAGS = Path(__file__).resolve().parents[1]
 REPO = DAGS.parent
 
-_home = os.environ.get("SHOPFLOW_TEST_AIRFLOW_HOME") or tempfile.mkdtemp(prefix="shopflow-airflow-home-")
+_home = os.environ.get("SHOPFLOW_TEST_AIRFLOW_HOME")
+if not _home:
+    _home = tempfile.mkdtemp(prefix="shopflow-airflow-home-")
+    atexit.register(shutil.rmtree, _home, True)
 os.environ["AIRFLOW_HOME"] = _home
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "false"

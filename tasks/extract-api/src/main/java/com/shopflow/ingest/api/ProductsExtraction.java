@@ -107,8 +107,11 @@ final class ProductsExtraction {
 
     private void restart(Checkpoint seen) {
         stats.cursorRestarts++;
-        StagingRestart.run(warehouse, target, interval, seen.chunks());
-        Checkpoint now = landing.recover();
+        if (landing.checkpoint().chunks() != seen.chunks()) {
+            throw new IngestException(ErrorCode.LOCKED, "the checkpoint of " + target + " " + interval
+                    + " moved while this run restarted it; another run is at work, this one stops");
+        }
+        Checkpoint now = landing.restart();
         if (!now.atStart()) {
             throw new IngestException(ErrorCode.INTERNAL, "the checkpoint of " + target + " " + interval + " did not reset");
         }
