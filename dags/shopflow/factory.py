@@ -75,7 +75,9 @@ class OperatorFactory:
             return kwargs
         from airflow.providers.cncf.kubernetes.secret import Secret
 
-        env = dict(launch.env)
+        # Pods run the production profile (database TLS must be verify-full) and log one JSON object per line;
+        # SHOPFLOW_TASK_ENV can override either. The local runner keeps the apps' defaults.
+        env = {"QUARKUS_PROFILE": "production", "QUARKUS_LOG_CONSOLE_JSON_ENABLED": "true", **dict(launch.env)}
         volumes, mounts = [], []
         if launch.kind.reads_file_drop:
             env[FILE_DROP_DIR] = s.file_drop_mount

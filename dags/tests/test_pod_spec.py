@@ -54,6 +54,8 @@ def test_extract_db_pod_for_a_fixed_interval(dag_loader, hook):
     assert c.get("command") in (None, [])  # the image ENTRYPOINT is the task
     assert c["args"] == ["--table", "orders", "--start", "2026-11-23T00:00:00+00:00", "--end", "2026-11-24T00:00:00+00:00"]
     assert c["env"] == [
+        {"name": "QUARKUS_PROFILE", "value": "production"},
+        {"name": "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "value": "true"},
         {"name": "AIRFLOW_CTX_DAG_RUN_ID", "value": RUN_ID},
         secret_env("SOURCE_DB_URL", "shopflow-source-db"),
         secret_env("SOURCE_DB_USER", "shopflow-source-db"),
@@ -168,6 +170,8 @@ def test_local_runner_gets_the_very_same_command_line_and_environment(dag_loader
     assert local.module == c["image"].rsplit("/", 1)[1].split(":")[0]
     plain = {e["name"]: e["value"] for e in c["env"] if "value" in e}
     mounted = {"FILE_DROP_DIR"} & set(plain)
+    pod_only = {"QUARKUS_PROFILE": "production", "QUARKUS_LOG_CONSOLE_JSON_ENABLED": "true"}  # TLS rule and JSON logs
+    assert {k: plain.pop(k) for k in pod_only} == pod_only
     assert {k: v for k, v in plain.items() if k not in mounted} == local.env_vars
     assert set(local.local_variables) == mounted  # taken from the local environment instead of the mount
     assert list(local.secret_variables) == [e["name"] for e in c["env"] if "valueFrom" in e]

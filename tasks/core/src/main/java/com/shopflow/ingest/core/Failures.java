@@ -33,6 +33,9 @@ public final class Failures {
 
     /** True when retrying the same work may succeed. */
     public static boolean isTransient(Throwable t) {
+        if (isTlsFailure(t)) {
+            return false;
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof IngestException ie) {
                 return ie.retryable();
@@ -46,7 +49,8 @@ public final class Failures {
                     return true;
                 }
             }
-            if (c instanceof UnknownHostException) {
+            if (c instanceof UnknownHostException || c instanceof javax.net.ssl.SSLException
+                    || c instanceof java.security.cert.CertificateException) {
                 return false;
             }
             if (c instanceof ConnectException || c instanceof SocketException || c instanceof EOFException
@@ -78,6 +82,10 @@ public final class Failures {
             return new IngestException(ErrorCode.AUTH, what + " refused the login (SQLState " + state + "): " + detail
                     + ". Check the user and password settings; retrying will not help.", t);
         }
+        if (isTlsFailure(t)) {
+            return new IngestException(ErrorCode.CONFIG, what + ": TLS verification failed: " + detail
+                    + ". Check the sslmode, the root certificate and the host name in the URL; retrying will not help.", t);
+        }
         if (find(t, UnknownHostException.class) != null) {
             return new IngestException(ErrorCode.CONFIG, what + " host is unknown: " + detail + ". Check the JDBC URL.", t);
         }
@@ -87,6 +95,18 @@ public final class Failures {
         }
         return new IngestException(ErrorCode.INTERNAL, what + " failed" + (state == null ? "" : " (SQLState " + state + ")")
                 + ": " + detail, t);
+    }
+
+    /** A certificate or host name that does not verify: a configuration problem, never fixed by retrying. */
+    static boolean isTlsFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException
+                    || m.contains("could not be verified by hostnameverifier") || m.contains("does not support SSL")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static <T extends Throwable> T find(Throwable t, Class<T> type) {
