@@ -25,6 +25,8 @@ import java.util.Map;
 public final class Benchmark {
     static final Instant START = Instant.parse("2026-11-23T00:00:00Z");
     static final Instant END = Instant.parse("2026-11-24T00:00:00Z");
+    /** The JVM options of the JVM image's ENTRYPOINT (docker/*.jvm.Dockerfile), with the heap capped as a pod limit would. */
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m");
     static final String ORDER_COLUMNS = "id, customer_id, status, currency, total_amount, placed_at, created_at, updated_at";
 
     private final PostgresServer pg = PostgresServer.shared();
@@ -32,7 +34,7 @@ public final class Benchmark {
     private final Path repo = Path.of("").toAbsolutePath();
 
     public static void main(String[] args) throws Exception {
-        long[] sizes = {1_000_000, 4_000_000};
+        long[] sizes = {1_000_000, 2_000_000, 4_000_000};
         for (String a : args) {
             if (a.startsWith("--sizes=")) {
                 sizes = java.util.Arrays.stream(a.substring(8).split(",")).mapToLong(Long::parseLong).toArray();
@@ -53,11 +55,12 @@ public final class Benchmark {
         report.add("## extract-db: orders, source to warehouse");
         report.add("");
         report.add("Baseline: `psql -c \"\\copy (select ...) to stdout\" | psql -c \"\\copy plain_table from stdin\"` (text format) between"
-                + " the same databases, same rows, in the same run; best of 2. extract-db: `java -jar quarkus-run.jar --table orders ...`,"
-                + " wall time including JVM start-up, best of 2; peak RSS is the process' VmHWM.");
+                + " the same databases, same rows, in the same run; best of 2. extract-db: `java " + String.join(" ", JVM_OPTIONS)
+                + " -jar quarkus-run.jar --table orders ...` (the JVM image's options), wall time including JVM start-up, best of 2;"
+                + " peak RSS is the process' VmHWM. The last two columns are one run with the JVM's default options (G1, heap up to 1/4 of RAM).");
         report.add("");
-        report.add("| rows | psql pipe s | psql rows/s | extract-db s | extract-db rows/s | ratio | peak RSS MB | start-up to first query s |");
-        report.add("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        report.add("| rows | psql pipe s | psql rows/s | extract-db s | extract-db rows/s | ratio | peak RSS MB | start-up to first query s | default JVM s | default JVM RSS MB |");
+        report.add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Map<Long, Long> rss = new HashMap<>();
         for (long n : sizes) {
             String src = "bench_src_" + n;
@@ -76,8 +79,11 @@ public final class Benchmark {
             }
             double startup = startupToFirstQuery(src, wh);
             rss.put(n, best.peakRssKb());
-            report.add(String.format(Locale.ROOT, "| %,d | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.0f | %.2f |", n, base, n / base,
-                    best.seconds(), n / best.seconds(), base / best.seconds(), best.peakRssKb() / 1024.0, startup));
+            Measured plain = Measured.run(taskCommand(List.of(), "extract-db", "--table", "orders", "--start", START.toString(), "--end",
+                    END.toString()), env(src, wh));
+            report.add(String.format(Locale.ROOT, "| %,d | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.0f | %.2f | %.2f | %.0f |", n, base, n / base,
+                    best.seconds(), n / best.seconds(), base / best.seconds(), best.peakRssKb() / 1024.0, startup, plain.seconds(),
+                    plain.peakRssKb() / 1024.0));
             print();
             if (n == sizes[sizes.length - 1]) {
                 killAndResume(src, wh, n);
@@ -135,8 +141,13 @@ public final class Benchmark {
     }
 
     List<String> taskCommand(String module, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                repo.resolve("tasks/" + module + "/target/quarkus-app/quarkus-run.jar").toString()));
+        return taskCommand(JVM_OPTIONS, module, args);
+    }
+
+    List<String> taskCommand(List<String> jvmOptions, String module, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", repo.resolve("tasks/" + module + "/target/quarkus-app/quarkus-run.jar").toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }
