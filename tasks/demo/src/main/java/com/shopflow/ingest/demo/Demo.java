@@ -82,9 +82,10 @@ public final class Demo {
                 }
             }
             say("the orders.discount column appears on " + DISCOUNT_DAY + " (" + DISCOUNT_DAY.getDayOfWeek() + ")");
-            api = ProductsApiServer.start(ApiOptions.of(2_000, 42, FIRST, DAYS, TOKEN).withRateLimit(12, Duration.ofSeconds(3))
+            api = ProductsApiServer.start(ApiOptions.of(2_000, 42, FIRST, DAYS, TOKEN).withRateLimit(2, Duration.ofSeconds(1))
                     .withFaults(ApiFaults.none().withDuplicates(0.05).withErrors(0.05, 0).withNewFields(true)));
-            say("products API on " + api.url() + ": 2,000 products, duplicates, 5% transient 5xx, new fields, and a tight rate limit (12 requests / 3 s) to show 429s");
+            say("products API on " + api.url() + ": 2,000 products, duplicates, 5% transient 5xx, new fields, and a tight rate limit"
+                    + " (2 requests per second, below the client's budget) so that 429s happen");
             drop = new PartnerDrop(work.resolve("drop"), DropOptions.clean(FIRST, DAYS, 42).withSize(3, 400)
                     .with(Fault.GZIP, Fault.DUPLICATES, Fault.REORDERED_COLUMNS, Fault.BAD_ROWS, Fault.TRUNCATED_LAST_LINE,
                             Fault.EMPTY_FILE, Fault.HEADER_ONLY_FILE, Fault.STRAY_FILES).withDiscountFrom(DISCOUNT_DAY));
@@ -202,8 +203,14 @@ public final class Demo {
         if (o.field("rate_limited") > 0) {
             extra.append(", ").append(o.field("rate_limited")).append(" x 429 honoured");
         }
-        if (o.field("rows_quarantined") > 0) {
-            extra.append(", ").append(o.field("rows_quarantined")).append(" bad rows quarantined");
+        if (o.field("retries") > 0) {
+            extra.append(", ").append(o.field("retries")).append(" transient errors retried");
+        }
+        if (o.field("bad_rows") > 0) {
+            extra.append(", ").append(o.field("bad_rows")).append(" bad rows quarantined");
+        }
+        if (o.field("rows_resumed") > 0) {
+            extra.append(", ").append(o.field("rows_resumed")).append(" rows resumed from a checkpoint");
         }
         if (attempts > 1) {
             extra.append(", after ").append(attempts).append(" attempts");
@@ -281,6 +288,14 @@ public final class Demo {
             System.out.println(row);
         });
         System.out.println();
+        try (Connection wh = pg.connect("warehouse"); Statement st = wh.createStatement();
+             ResultSet rs = st.executeQuery("SELECT target, version, change, column_name, column_type FROM _ingest.schema_history"
+                     + " WHERE change <> 'create' ORDER BY target, version")) {
+            while (rs.next()) {
+                System.out.printf(Locale.ROOT, "schema history: %s v%d %s %s %s%n", rs.getString(1), rs.getInt(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5));
+            }
+        }
         mismatches.forEach(m -> System.out.println("MISMATCH " + m));
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (mismatches.isEmpty()) {
