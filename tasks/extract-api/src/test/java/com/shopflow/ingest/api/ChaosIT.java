@@ -47,13 +47,14 @@ class ChaosIT {
         // The contract's 100 per 60 s would make 25 runs take half an hour: an API and a client budget of the same
         // shape with room to spare keep them fast; the 429 storm gets its own API with a tight window.
         try (ProductsApiServer api = ProductsApiServer.start(catalog().withRateLimit(100_000, Duration.ofSeconds(1)).withFaults(DUPLICATES));
-             ProductsApiServer limited = ProductsApiServer.start(catalog().withRateLimit(10, Duration.ofSeconds(1)).withFaults(DUPLICATES));
+             ProductsApiServer limited = ProductsApiServer.start(catalog().withRateLimit(6, Duration.ofSeconds(1)).withFaults(DUPLICATES));
              Connection wh = connect(db)) {
             AppProcess app = app(db, api);
             AppProcess.Result first = app.run(Duration.ofMinutes(2), ARGS);
             assertEquals(0, first.exitCode(), first.toString());
             assertTrue(Json.longField(first.lastStdoutLine(), "duplicates_removed") > 0, first.lastStdoutLine());
             assertEqualsTruth(db, api);
+            trace(first.lastStdoutLine());
             String truth = checksum(db);
             long rows = ApiHarness.landed(db).size();
             int scenarios = 0;
@@ -68,6 +69,7 @@ class ChaosIT {
                 if (run.isAlive()) {
                     run.kill();
                     faults++;
+                    trace("killed at chunk " + checkpointChunks(wh) + " (aimed at " + killAfter + ")");
                 }
                 attempts++;
                 if (!truth.equals(checksum(db))) {
@@ -76,6 +78,7 @@ class ChaosIT {
                 AppProcess.Result r = app.run(Duration.ofMinutes(2), ARGS);
                 attempts++;
                 assertEquals(0, r.exitCode(), r.toString());
+                trace(r.lastStdoutLine());
                 check(db, truth, "kill after " + killAfter + " chunks", mismatches);
             }
 
@@ -84,6 +87,7 @@ class ChaosIT {
             AppProcess.Result storm429 = app(db, limited).run(Duration.ofMinutes(2), ARGS);
             attempts++;
             assertEquals(0, storm429.exitCode(), storm429.toString());
+            trace(storm429.lastStdoutLine());
             assertTrue(limited.counters().rateLimited() > 0, "the API answered 429: " + storm429.lastStdoutLine());
             check(db, truth, "429 storm", mismatches);
 
@@ -94,6 +98,7 @@ class ChaosIT {
             attempts++;
             api.setFaults(DUPLICATES);
             assertEquals(0, storm5xx.exitCode(), storm5xx.toString());
+            trace(storm5xx.lastStdoutLine());
             assertTrue(api.counters().serverErrors() > 0 && api.counters().dropped() > 0, "the API failed requests: " + api.counters());
             check(db, truth, "5xx storm with dropped connections", mismatches);
 
@@ -112,6 +117,7 @@ class ChaosIT {
                     attempts++;
                 }
                 assertEquals(0, r.exitCode(), r.toString());
+                trace(r.lastStdoutLine());
                 check(db, truth, "warehouse cut mid-run", mismatches);
             }
 
@@ -123,6 +129,8 @@ class ChaosIT {
             AppProcess.Result rb = b.await(Duration.ofMinutes(2));
             attempts += 2;
             assertTrue(ra.exitCode() == 0 || rb.exitCode() == 0, ra + "\n" + rb);
+            trace(ra.lastStdoutLine());
+            trace(rb.lastStdoutLine());
             check(db, truth, "two attempts at once", mismatches);
 
             long ledger = scalar(wh, "SELECT count(*) FROM _ingest.load_run WHERE target = 'raw.products' AND interval_start = ?", S);
@@ -174,6 +182,13 @@ class ChaosIT {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /** With -Dprint.output=true, each run's summary line, to see what a scenario did. */
+    private static void trace(String line) {
+        if (Boolean.getBoolean("print.output")) {
+            System.out.println(line);
         }
     }
 
