@@ -5,7 +5,9 @@ import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.Redaction;
 import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
+import com.shopflow.ingest.core.cli.Lineage;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.cli.TaskRunner;
 import com.shopflow.ingest.core.config.DbSettings;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Option;
  * {@code payload jsonb}, at most one row per id (the latest {@code updated_at} wins).
  */
 @TopCommand
-@Command(name = "extract-api", mixinStandardHelpOptions = true,
+@Command(name = "extract-api", mixinStandardHelpOptions = true, subcommands = InspectCommand.class,
         description = "Lands the products catalog API into raw.products for one interval.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:the partition is landed", "1:failed, a retry may succeed", "2:usage, configuration or token error",
@@ -49,7 +51,7 @@ public class ExtractApiCommand implements Callable<Integer> {
     static final Shape SHAPE = new Shape(List.of(new Column("id", "bigint"), new Column("updated_at", "timestamp with time zone"),
             new Column("payload", "jsonb")));
 
-    @Option(names = "--resource", required = true, paramLabel = "<resource>", description = "The API resource: products")
+    @Option(names = "--resource", paramLabel = "<resource>", description = "The API resource: products")
     String resource;
 
     @Mixin
@@ -63,10 +65,14 @@ public class ExtractApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return TaskRunner.run(TASK, TARGET, interval, config.xcomFile(), this::extract);
+        Lineage.Dataset input = new Lineage.Dataset(api.url().orElse("products-api"), "v1/products");
+        return TaskRunner.run(TASK, TARGET, input, interval, config.xcomFile(), this::extract);
     }
 
     private RunSummary extract() throws Exception {
+        if (resource == null) {
+            throw new IngestException(ErrorCode.USAGE, "--resource is missing: the API offers products");
+        }
         if (!TABLE.equals(resource)) {
             throw new IngestException(ErrorCode.USAGE, "--resource '" + resource + "' is unknown: the API offers products");
         }

@@ -2,7 +2,9 @@ package com.shopflow.ingest.files;
 
 import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
+import com.shopflow.ingest.core.cli.Lineage;
 import com.shopflow.ingest.core.cli.TaskRunner;
 import com.shopflow.ingest.core.config.IngestConfig;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code land-files --feed marketplace_orders --start S --end E}: the partner's drop into one raw partition. */
 @TopCommand
-@Command(name = "land-files", mixinStandardHelpOptions = true,
+@Command(name = "land-files", mixinStandardHelpOptions = true, subcommands = InspectCommand.class,
         description = "Lands the date folders of FILE_DROP_DIR/<feed> whose date is in [start, end) as one partition of raw.<feed>.")
 public class LandFilesCommand implements Callable<Integer> {
     /** The feeds this task knows; the name is also the folder and the raw table, so it is never taken unchecked. */
@@ -23,7 +25,7 @@ public class LandFilesCommand implements Callable<Integer> {
     @Mixin
     IntervalOptions interval;
 
-    @Option(names = "--feed", required = true, paramLabel = "<feed>", description = "The feed to land: marketplace_orders")
+    @Option(names = "--feed", paramLabel = "<feed>", description = "The feed to land: marketplace_orders")
     String feed;
 
     @Inject
@@ -34,7 +36,11 @@ public class LandFilesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return TaskRunner.run(DropLanding.TASK, "raw." + FEED, interval, config.xcomFile(), () -> {
+        Lineage.Dataset input = new Lineage.Dataset("file://" + files.dropDir().orElse("FILE_DROP_DIR"), FEED);
+        return TaskRunner.run(DropLanding.TASK, "raw." + FEED, input, interval, config.xcomFile(), () -> {
+            if (feed == null) {
+                throw new IngestException(ErrorCode.USAGE, "--feed is missing: this task lands --feed " + FEED);
+            }
             if (!FEED.equals(feed)) {
                 throw new IngestException(ErrorCode.USAGE, "unknown feed '" + com.shopflow.ingest.core.pg.Identifiers.printable(feed)
                         + "': this task lands --feed " + FEED);
