@@ -376,12 +376,10 @@ public final class Landing implements AutoCloseable {
      * exactly, so a partition without duplicates costs one scan.
      */
     private long removeDuplicates(String staging, Dedup dedup) throws SQLException {
-        StringJoiner keyRow = new StringJoiner(", ", "row(", ")::text");
         StringJoiner on = new StringJoiner(" AND ");
         StringJoiner left = new StringJoiner(", ", "(", ")");
         StringJoiner right = new StringJoiner(", ", "(", ")");
         for (String k : dedup.key()) {
-            keyRow.add(Identifiers.quote(k));
             on.add("a." + Identifiers.quote(k) + " = b." + Identifiers.quote(k));
         }
         for (String o : dedup.orderBy()) {
@@ -390,7 +388,7 @@ public final class Landing implements AutoCloseable {
         }
         left.add("a::text").add("a.ctid");
         right.add("b::text").add("b.ctid");
-        String hash = "hashtextextended(" + keyRow + ", 0)";
+        String hash = keyHash(dedup, null);
         main.setAutoCommit(false);
         try (Statement s = main.createStatement()) {
             s.execute("SET LOCAL work_mem = " + Identifiers.literal(DEDUP_WORK_MEM));
@@ -404,7 +402,7 @@ public final class Landing implements AutoCloseable {
             int n = 0;
             if (candidates > 0) {
                 n = s.executeUpdate("DELETE FROM " + staging + " a USING " + staging + " b WHERE "
-                        + qualifiedHash(dedup, "a") + " IN (SELECT h FROM dedup_hash) AND " + qualifiedHash(dedup, "b")
+                        + keyHash(dedup, "a") + " IN (SELECT h FROM dedup_hash) AND " + keyHash(dedup, "b")
                         + " IN (SELECT h FROM dedup_hash) AND " + on + " AND " + left + " < " + right);
             }
             main.commit();
@@ -420,9 +418,14 @@ public final class Landing implements AutoCloseable {
         }
     }
 
-    private static String qualifiedHash(Dedup dedup, String alias) {
+    /** A 64-bit hash of the key: of its text for one column (cheap), of the row of key columns otherwise. */
+    private static String keyHash(Dedup dedup, String alias) {
+        String prefix = alias == null ? "" : alias + ".";
+        if (dedup.key().size() == 1) {
+            return "hashtextextended(" + prefix + Identifiers.quote(dedup.key().get(0)) + "::text, 0)";
+        }
         StringJoiner keyRow = new StringJoiner(", ", "row(", ")::text");
-        dedup.key().forEach(k -> keyRow.add(alias + "." + Identifiers.quote(k)));
+        dedup.key().forEach(k -> keyRow.add(prefix + Identifiers.quote(k)));
         return "hashtextextended(" + keyRow + ", 0)";
     }
 

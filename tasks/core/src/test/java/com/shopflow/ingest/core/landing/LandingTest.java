@@ -29,7 +29,7 @@ class LandingTest {
     final DbSettings wh = new DbSettings("warehouse", "WAREHOUSE_DB", pg.jdbcUrl(db), PostgresServer.USER, PostgresServer.PASSWORD,
             null, null, 10);
 
-    Landing.Published land(Interval interval, int rows, int value, int duplicatesOfFirst) {
+    Landing.Published land(Interval interval, int rows, int value, int duplicatesOfFirst) throws Exception {
         Landing.Request r = new Landing.Request("test", "t", SHAPE, List.of(), interval, SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
                 Duration.ofSeconds(30));
         try (Landing l = Landing.open(wh, r)) {
@@ -91,7 +91,7 @@ class LandingTest {
         assertEquals(3, p.duplicatesRemoved());
         try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM raw.t WHERE id = 1")) {
             rs.next();
-            assertEquals(102, rs.getInt(1), "the copy with the latest updated_at wins");
+            assertEquals(103, rs.getInt(1), "the copy with the latest updated_at (start + 3 s) wins");
         }
     }
 }
