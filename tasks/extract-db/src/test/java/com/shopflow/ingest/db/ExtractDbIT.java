@@ -196,6 +196,28 @@ class ExtractDbIT {
     }
 
     @Test
+    void dryRunWritesNothingAndInspectShowsTheLedger() throws Exception {
+        SourceFixture f = new SourceFixture("inspect");
+        f.orders(1, 100);
+        AppProcess app = f.app();
+        AppProcess.Result dry = app.run("--table", "orders", "--start", DAY1.toString(), "--end", DAY2.toString(), "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertEquals(f.scalar(f.source, "SELECT count(*) FROM orders WHERE updated_at < '" + DAY2 + "'"),
+                Json.longField(dry.lastStdoutLine(), "rows_in_source"));
+        assertEquals("false", Json.field(dry.lastStdoutLine(), "partition_present"));
+        assertEquals(0, f.scalar(f.warehouse, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('raw', '_ingest')"), "a dry run writes nothing");
+
+        assertEquals(0, app.run(args("orders", DAY1, DAY2)).exitCode());
+        f.sql(f.source, "ALTER TABLE orders ADD COLUMN discount numeric(12,2)");
+        assertEquals(0, app.run(args("orders", DAY1, DAY2)).exitCode());
+        AppProcess.Result inspect = app.run("inspect", "--table", "orders");
+        assertEquals(0, inspect.exitCode(), inspect.toString());
+        long rows = f.scalar(f.warehouse, "SELECT count(*) FROM raw.orders");
+        assertTrue(inspect.stdout().contains(DAY1.toString()) && inspect.stdout().contains(Long.toString(rows))
+                && inspect.stdout().contains("succeeded") && inspect.stdout().contains("add_column discount"), inspect.stdout());
+    }
+
+    @Test
     void usageAndConfigurationErrorsExitTwoWithOneClearLineAndNoSecret() throws Exception {
         SourceFixture f = new SourceFixture("errors");
         AppProcess app = f.app();
