@@ -35,13 +35,82 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         long[] sizes = {1_000_000, 2_000_000, 4_000_000};
+        long[] fileSizes = {1_000_000, 4_000_000};
         for (String a : args) {
             if (a.startsWith("--sizes=")) {
-                sizes = java.util.Arrays.stream(a.substring(8).split(",")).mapToLong(Long::parseLong).toArray();
+                sizes = java.util.Arrays.stream(a.substring(8).split(",")).filter(x -> !x.isBlank()).mapToLong(Long::parseLong).toArray();
+            }
+            if (a.startsWith("--file-sizes=")) {
+                fileSizes = java.util.Arrays.stream(a.substring(13).split(",")).filter(x -> !x.isBlank()).mapToLong(Long::parseLong).toArray();
             }
         }
-        new Benchmark().run(sizes);
+        Benchmark b = new Benchmark();
+        b.run(sizes);
+        b.files(fileSizes);
         System.exit(0);
+    }
+
+    /** land-files against psql's \copy of the same CSV file into a plain text table, in the same run. */
+    void files(long[] sizes) throws Exception {
+        if (sizes.length == 0) {
+            return;
+        }
+        report.add("");
+        report.add("## land-files: one CSV file, drop to warehouse");
+        report.add("");
+        report.add("Baseline: `psql -c \"\\copy plain_text_table from FILE csv header\"` of the same file in the same run; best of 2."
+                + " land-files: `java " + String.join(" ", JVM_OPTIONS) + " -jar quarkus-run.jar --feed marketplace_orders ...`"
+                + " (SHA-256 of the file, RFC 4180 parse with strict UTF-8, quarantine checks, staging, one-row-per-order_ref"
+                + " search, publish), wall time including JVM start-up, best of 2.");
+        report.add("");
+        report.add("| rows | file MB | psql \\copy s | psql rows/s | land-files s | land-files rows/s | ratio | peak RSS MB |");
+        report.add("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Path root = Files.createTempDirectory("bench-drop");
+        for (long n : sizes) {
+            Path day = root.resolve("marketplace_orders/2026-11-23");
+            Files.createDirectories(day);
+            Path csv = day.resolve("marketplace_orders_20261123_01.csv");
+            try (var out = new java.io.BufferedWriter(Files.newBufferedWriter(csv), 1 << 20)) {
+                out.write("order_ref,ordered_at,customer_email,sku,quantity,unit_price,currency\n");
+                for (long i = 1; i <= n; i++) {
+                    out.write("MP-" + i + ",2026-11-23T" + String.format(Locale.ROOT, "%02d:%02d:%02d", (i / 3600) % 24, (i / 60) % 60, i % 60)
+                            + "Z,buyer" + (i % 50000) + "@example.com,SKU-" + (i % 9973) + "," + (1 + i % 5) + "," + (i % 10000) / 100.0
+                            + ",EUR\n");
+                }
+            }
+            Files.writeString(day.resolve("_DONE"), "");
+            String wh = "bench_files_" + n;
+            pg.createDatabase(wh);
+            sql(wh, "CREATE TABLE plain_text (order_ref text, ordered_at text, customer_email text, sku text, quantity text, unit_price text,"
+                    + " currency text)");
+            double base = Double.MAX_VALUE;
+            for (int i = 0; i < 2; i++) {
+                sql(wh, "TRUNCATE plain_text");
+                Measured m = Measured.run(List.of("psql", "-X", "-q", "-h", "localhost", "-p", Integer.toString(pg.port()), "-U", "postgres",
+                        "-d", wh, "-c", "\\copy plain_text from '" + csv + "' csv header"), Map.of("PGPASSWORD", PostgresServer.PASSWORD));
+                base = Math.min(base, m.seconds());
+            }
+            Map<String, String> env = new HashMap<>(pg.env("WAREHOUSE_DB", wh));
+            env.put("FILE_DROP_DIR", root.toString());
+            env.put("INGEST_FILES_RELAND_UNCHANGED", "true");
+            Measured best = null;
+            for (int i = 0; i < 2; i++) {
+                Measured m = Measured.run(taskCommand("land-files", "--feed", "marketplace_orders", "--start", START.toString(), "--end",
+                        END.toString()), env);
+                if (m.exitCode() != 0) {
+                    throw new IllegalStateException("land-files failed: " + m.stdout());
+                }
+                if (best == null || m.seconds() < best.seconds()) {
+                    best = m;
+                }
+            }
+            report.add(String.format(Locale.ROOT, "| %,d | %.0f | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.0f |", n, Files.size(csv) / 1e6, base,
+                    n / base, best.seconds(), n / best.seconds(), base / best.seconds(), best.peakRssKb() / 1024.0));
+            print();
+            Files.delete(csv);
+            drop(wh);
+        }
+        Files.writeString(repo.resolve("tasks/benchmark/RESULTS.md"), String.join("\n", report) + "\n");
     }
 
     void run(long[] sizes) throws Exception {
