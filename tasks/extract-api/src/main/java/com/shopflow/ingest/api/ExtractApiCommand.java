@@ -105,7 +105,7 @@ public class ExtractApiCommand implements Callable<Integer> {
             try {
                 ProductsSource source = new ProductsSource(client, token, iv, api.pageSize(), budget, retry,
                         Duration.ofSeconds(api.rateLimitMaxWaitSeconds()), stats);
-                ProductsExtraction.Outcome out = new ProductsExtraction(landing, source, wh, TARGET, iv, api.pagesPerChunk(),
+                ProductsExtraction.Outcome out = new ProductsExtraction(landing, source, TARGET, iv, api.pagesPerChunk(),
                         Duration.ofSeconds(api.cursorMaxAgeSeconds()), api.maxCursorRestarts(), retry, stats).run();
                 Landing.Published p = landing.publish(new Dedup(List.of("id"), List.of("updated_at")),
                         out.watermark() == null ? null : out.watermark().toString(), (c, runId) -> {

@@ -5,7 +5,6 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
-import com.shopflow.ingest.core.config.DbSettings;
 import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.Landing;
 import java.sql.SQLException;
@@ -30,7 +29,6 @@ final class ProductsExtraction {
 
     private final Landing landing;
     private final ProductsSource source;
-    private final DbSettings warehouse;
     private final String target;
     private final Interval interval;
     private final int pagesPerChunk;
@@ -39,11 +37,10 @@ final class ProductsExtraction {
     private final RetryPolicy warehouseRetry;
     private final FetchStats stats;
 
-    ProductsExtraction(Landing landing, ProductsSource source, DbSettings warehouse, String target, Interval interval,
+    ProductsExtraction(Landing landing, ProductsSource source, String target, Interval interval,
                        int pagesPerChunk, Duration cursorMaxAge, int maxRestarts, RetryPolicy warehouseRetry, FetchStats stats) {
         this.landing = landing;
         this.source = source;
-        this.warehouse = warehouse;
         this.target = target;
         this.interval = interval;
         this.pagesPerChunk = Math.max(1, pagesPerChunk);

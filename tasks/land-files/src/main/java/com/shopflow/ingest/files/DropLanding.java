@@ -15,7 +15,6 @@ import com.shopflow.ingest.core.landing.Catalog;
 import com.shopflow.ingest.core.landing.Column;
 import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
-import com.shopflow.ingest.core.landing.PartitionNames;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
 import com.shopflow.ingest.core.landing.Shape;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +99,7 @@ final class DropLanding {
             FileStager stager = new FileStager(landing, plan, columns, planDigest(plan), files, config.landing().chunkRows(),
                     pending, retry, iv.start(), iv.end());
             long t0 = System.nanoTime();
-            StagePosition done = stager.run(PartitionNames.of(feed, iv).staging());
+            StagePosition done = stager.run();
             long t1 = System.nanoTime();
             LOG.infof("staged %d files in %.1f s (%d bad rows quarantined)", plan.files().size(), (t1 - t0) / 1e9, done.totalBad());
             Landing.Published p = landing.publish(new Dedup(List.of(Header.KEY), List.of(Header.SOURCE_FILE, Header.SOURCE_LINE)),

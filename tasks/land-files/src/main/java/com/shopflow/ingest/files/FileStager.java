@@ -4,10 +4,8 @@ import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.RetryPolicy;
-import com.shopflow.ingest.core.landing.Catalog;
 import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.Landing;
-import com.shopflow.ingest.core.pg.Identifiers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.SQLException;
@@ -53,8 +51,8 @@ final class FileStager {
     }
 
     /** Stages every file not staged yet; returns the final position (per-file counts included). */
-    StagePosition run(String stagingTable) throws Exception {
-        StagePosition pos = resumeOrRestart(landing.checkpoint(), stagingTable);
+    StagePosition run() throws Exception {
+        StagePosition pos = resumeOrRestart(landing.checkpoint());
         FileCursor cursor = null;
         int failures = 0;
         try {
@@ -81,7 +79,7 @@ final class FileStager {
                     LOG.warnf("staging failed (%s); retry %d of %d from the last checkpoint", Failures.oneLine(e), failures,
                             retry.maxAttempts() - 1);
                     RetryPolicy.sleep(retry.delayAfter(failures));
-                    pos = resumeOrRestart(landing.recover(), stagingTable);
+                    pos = resumeOrRestart(landing.recover());
                 }
             }
         } finally {
@@ -93,7 +91,7 @@ final class FileStager {
         return pos;
     }
 
-    private StagePosition resumeOrRestart(Checkpoint cp, String stagingTable) throws SQLException {
+    private StagePosition resumeOrRestart(Checkpoint cp) throws SQLException {
         StagePosition pos = StagePosition.parse(cp.position());
         if (cp.atStart()) {
             quarantine.discardAfter(0);
@@ -101,8 +99,8 @@ final class FileStager {
         }
         if (pos == null || !pos.plan().equals(plan)) {
             LOG.infof("the files of this interval changed since the staged rows were read; staging starts over");
-            quarantine.restartStaging(Identifiers.qualified(Catalog.PARTITIONS, stagingTable));
-            landing.recover();
+            landing.restart();
+            quarantine.discardAfter(0);
             return StagePosition.start(plan);
         }
         quarantine.discardAfter(cp.chunks());

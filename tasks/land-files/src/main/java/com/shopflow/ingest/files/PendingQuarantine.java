@@ -84,32 +84,6 @@ final class PendingQuarantine implements AutoCloseable {
         }
     }
 
-    /** Starts staging over: the staging table emptied, the checkpoint reset, pending bad rows dropped; one transaction. */
-    void restartStaging(String stagingTable) throws SQLException {
-        Connection c = side();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement();
-             PreparedStatement up = c.prepareStatement("""
-                     UPDATE _ingest.checkpoint SET position = NULL, rows_staged = 0, chunks = 0, snapshots = 1,
-                            updated_at = clock_timestamp()
-                     WHERE target = ? AND interval_start = ? AND interval_end = ?""")) {
-            s.execute("TRUNCATE " + stagingTable);
-            bind(up);
-            up.executeUpdate();
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + TABLE
-                    + " WHERE target = ? AND interval_start = ? AND interval_end = ?")) {
-                bind(del);
-                del.executeUpdate();
-            }
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
     /** Adds one bad row of chunk {@code chunk}; the COPY opens with the chunk's first bad row. */
     void add(int chunk, String source, long line, String reason, byte[] raw, int rawLength) throws SQLException {
         if (copy == null) {
