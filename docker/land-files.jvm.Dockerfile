@@ -29,9 +29,9 @@ COPY --from=build /code/tasks/land-files/target/quarkus-app/app/ /deployments/ap
 COPY --from=build /code/tasks/land-files/target/quarkus-app/quarkus/ /deployments/quarkus/
 USER 185
 # Exec form, no run-java.sh wrapper and no CMD: arguments go straight to the CLI, signals reach the JVM.
-# Heap sized from the pod's memory limit; SerialGC suits a short batch in a small pod; C1 only
-# (TieredStopAtLevel=1): with two cores C2's compile threads compete with the COPY streams, and C1 measured
-# faster with a smaller, flat RSS (tasks/benchmark/RESULTS.md). No
+# Heap sized from the pod's memory limit; SerialGC suits a short batch in a small pod. Unlike the other
+# tasks, land-files keeps the C2 compiler: it hashes (SHA-256 intrinsics) and parses every byte of the files
+# itself, and measured 3 s faster at 4 million rows for about 50 MB more RSS (tasks/benchmark/RESULTS.md). No
 # -XX:+ExitOnOutOfMemoryError: its exit code 3 would read as the contract's "data error", while the task's own
 # handler reports an OutOfMemoryError as a retryable internal failure (exit 1) with its JSON summary.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/deployments/quarkus-run.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+UseSerialGC", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/deployments/quarkus-run.jar"]

@@ -16,38 +16,100 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The benchmark report: extract-db against the physical limit of this machine, PostgreSQL's own COPY piped
- * through psql between the same two databases, measured in the same run. Prints a Markdown report and writes it
- * to tasks/benchmark/RESULTS.md.
+ * The benchmark report: extract-db and land-files against the physical limit of this machine, PostgreSQL's own COPY
+ * through psql between the same databases, measured in the same run; extract-api against the API's rate limit
+ * ({@link ApiBenchmark}); Sling and dlt on the same workloads ({@link PeerBenchmark}). Prints a Markdown report and
+ * writes it to tasks/benchmark/RESULTS.md once at the end; a run of only some sections writes
+ * tasks/benchmark/target/RESULTS-<sections>.md instead (a failed run RESULTS-incomplete.md), so that it never replaces
+ * the full report.
  *
- * <p>Run: {@code ./mvnw -B -Pbenchmark package -DskipTests} (sizes with {@code -Dbenchmark.args=--sizes=1000000}).
+ * <p>Run: {@code ./mvnw -B -Pbenchmark package -DskipTests}, or with {@code -Dbenchmark.args="..."}:
+ * {@code --sections=db,files,api,peers --sizes=1000000 --file-sizes=1000000 --api-products=10000 --peer-sizes=1000000}.
  */
 public final class Benchmark {
     static final Instant START = Instant.parse("2026-11-23T00:00:00Z");
     static final Instant END = Instant.parse("2026-11-24T00:00:00Z");
     /** The JVM options of the JVM image's ENTRYPOINT (docker/*.jvm.Dockerfile), with the heap capped as a pod limit would. */
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m");
+    /** land-files' image keeps C2 (docker/land-files.jvm.Dockerfile): it parses and hashes every byte itself. */
+    static final List<String> FILES_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx128m");
     static final String ORDER_COLUMNS = "id, customer_id, status, currency, total_amount, placed_at, created_at, updated_at";
 
-    private final PostgresServer pg = PostgresServer.shared();
-    private final List<String> report = new ArrayList<>();
-    private final Path repo = Path.of("").toAbsolutePath();
+    static final List<String> SECTIONS = List.of("db", "files", "api", "peers");
+
+    final PostgresServer pg = PostgresServer.shared();
+    final List<String> report = new ArrayList<>();
+    final Path repo = Path.of("").toAbsolutePath();
 
     public static void main(String[] args) throws Exception {
         long[] sizes = {1_000_000, 2_000_000, 4_000_000};
         long[] fileSizes = {1_000_000, 4_000_000};
-        for (String a : args) {
+        long[] apiProducts = {10_000};
+        long[] peerSizes = {1_000_000};
+        List<String> sections = SECTIONS;
+        // Maven passes -Dbenchmark.args as one argument: split it here.
+        for (String a : String.join(" ", args).trim().split("\\s+")) {
+            String value = a.substring(a.indexOf('=') + 1);
             if (a.startsWith("--sizes=")) {
-                sizes = java.util.Arrays.stream(a.substring(8).split(",")).filter(x -> !x.isBlank()).mapToLong(Long::parseLong).toArray();
-            }
-            if (a.startsWith("--file-sizes=")) {
-                fileSizes = java.util.Arrays.stream(a.substring(13).split(",")).filter(x -> !x.isBlank()).mapToLong(Long::parseLong).toArray();
+                sizes = longs(value);
+            } else if (a.startsWith("--file-sizes=")) {
+                fileSizes = longs(value);
+            } else if (a.startsWith("--api-products=")) {
+                apiProducts = longs(value);
+            } else if (a.startsWith("--peer-sizes=")) {
+                peerSizes = longs(value);
+            } else if (a.startsWith("--sections=")) {
+                sections = List.of(value.split(","));
+                if (!SECTIONS.containsAll(sections)) {
+                    throw new IllegalArgumentException("--sections takes some of " + SECTIONS + ", not " + sections);
+                }
+            } else if (!a.isEmpty()) {
+                throw new IllegalArgumentException("unknown argument " + a);
             }
         }
         Benchmark b = new Benchmark();
-        b.run(sizes);
-        b.files(fileSizes);
+        b.header();
+        boolean complete = false;
+        try {
+            if (sections.contains("db")) {
+                b.run(sizes);
+            }
+            if (sections.contains("files")) {
+                b.files(fileSizes);
+            }
+            if (sections.contains("api")) {
+                new ApiBenchmark(b).run(apiProducts);
+            }
+            if (sections.contains("peers")) {
+                new PeerBenchmark(b).run(peerSizes);
+            }
+            complete = true;
+        } finally {
+            // A failure late in a long run keeps what was measured, without replacing the last full report.
+            b.write(complete ? String.join("-", sections) : "incomplete", complete && sections.containsAll(SECTIONS));
+        }
         System.exit(0);
+    }
+
+    private static long[] longs(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).filter(x -> !x.isBlank()).mapToLong(Long::parseLong).toArray();
+    }
+
+    void header() throws SQLException {
+        report.add("# Benchmark results");
+        report.add("");
+        report.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + Math.round(memTotalGb()) + " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                + "; JVM " + Runtime.version() + "; PostgreSQL " + serverVersion() + " (embedded, source and warehouse databases on"
+                + " one server, fsync off). Run at " + LocalDateTime.now().withNano(0) + ".");
+    }
+
+    /** The whole report, once: RESULTS.md when every section ran, else a file of its own under target/. */
+    void write(String name, boolean full) throws java.io.IOException {
+        Path out = full ? repo.resolve("tasks/benchmark/RESULTS.md") : repo.resolve("tasks/benchmark/target/RESULTS-" + name + ".md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, String.join("\n", report) + "\n");
+        System.out.println("Report written to " + repo.relativize(out));
     }
 
     /** land-files against psql's \copy of the same CSV file into a plain text table, in the same run. */
@@ -59,7 +121,7 @@ public final class Benchmark {
         report.add("## land-files: one CSV file, drop to warehouse");
         report.add("");
         report.add("Baseline: `psql -c \"\\copy plain_text_table from FILE csv header\"` of the same file in the same run; best of 2."
-                + " land-files: `java " + String.join(" ", JVM_OPTIONS) + " -jar quarkus-run.jar --feed marketplace_orders ...`"
+                + " land-files: `java " + String.join(" ", FILES_JVM_OPTIONS) + " -jar quarkus-run.jar --feed marketplace_orders ...`"
                 + " (SHA-256 of the file, RFC 4180 parse with strict UTF-8, quarantine checks, staging, one-row-per-order_ref"
                 + " search, publish), wall time including JVM start-up, best of 2.");
         report.add("");
@@ -95,7 +157,7 @@ public final class Benchmark {
             env.put("INGEST_FILES_RELAND_UNCHANGED", "true");
             Measured best = null;
             for (int i = 0; i < 2; i++) {
-                Measured m = Measured.run(taskCommand("land-files", "--feed", "marketplace_orders", "--start", START.toString(), "--end",
+                Measured m = Measured.run(taskCommand(FILES_JVM_OPTIONS, "land-files", "--feed", "marketplace_orders", "--start", START.toString(), "--end",
                         END.toString()), env);
                 if (m.exitCode() != 0) {
                     throw new IllegalStateException("land-files failed: " + m.stdout());
@@ -110,16 +172,12 @@ public final class Benchmark {
             Files.delete(csv);
             drop(wh);
         }
-        Files.writeString(repo.resolve("tasks/benchmark/RESULTS.md"), String.join("\n", report) + "\n");
     }
 
     void run(long[] sizes) throws Exception {
-        report.add("# Benchmark results");
-        report.add("");
-        report.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
-                + Math.round(memTotalGb()) + " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-                + "; JVM " + Runtime.version() + "; PostgreSQL " + serverVersion() + " (embedded, source and warehouse databases on"
-                + " one server, fsync off). Run at " + LocalDateTime.now().withNano(0) + ".");
+        if (sizes.length == 0) {
+            return;
+        }
         report.add("");
         report.add("## extract-db: orders, source to warehouse");
         report.add("");
@@ -168,10 +226,9 @@ public final class Benchmark {
                     max / 1024.0, 100.0 * (max - min) / min));
         }
         print();
-        Files.writeString(repo.resolve("tasks/benchmark/RESULTS.md"), String.join("\n", report) + "\n");
     }
 
-    private void print() {
+    void print() {
         System.out.println(String.join("\n", report));
         System.out.println();
     }

@@ -14,11 +14,17 @@ import java.util.concurrent.TimeUnit;
 record Measured(double seconds, long peakRssKb, int exitCode, String stdout) {
 
     static Measured run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        return run(command, env, ProcessBuilder.Redirect.DISCARD);
+    }
+
+    /** As {@link #run(List, Map)}, with stderr sent where the caller can read why a run failed. */
+    static Measured run(List<String> command, Map<String, String> env, ProcessBuilder.Redirect stderr) throws IOException,
+            InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         Path out = Files.createTempFile("bench", ".out");
         pb.redirectOutput(out.toFile());
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectError(stderr);
         long t0 = System.nanoTime();
         Process p = pb.start();
         long peak = 0;

@@ -1,6 +1,7 @@
 package com.shopflow.ingest.api;
 
 import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.pg.CopyText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +31,8 @@ final class CopyRows {
         return rows;
     }
 
-    /** COPY text format: backslash, tab, newline and carriage return are escaped (JSON may hold them as whitespace). */
+    /** COPY text format (JSON may hold tabs and line breaks as whitespace). */
     static void escape(StringBuilder b, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> b.append("\\\\");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> b.append(c);
-            }
-        }
+        CopyText.escape(b, s);
     }
 }

@@ -1,103 +1,112 @@
 package com.shopflow.ingest.files;
 
+import com.shopflow.ingest.core.landing.KeyHashes;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 
 /**
- * Encodes good records as COPY {@code FORMAT binary} rows: the raw table's data columns (a file's field, or NULL
- * when the file lacks the column), then {@code _source_file, _source_line, _interval_start, _interval_end}.
- * Binary spares the server all parsing (the rows are wider than the file: the metadata columns, two timestamps);
- * text values are sent as UTF-8 bytes, which the server still validates. An empty field lands as an empty
- * string, not NULL: exactly as written.
+ * Encodes good records as COPY {@code FORMAT csv} rows, for the server's own CSV parser (the cheapest way in for
+ * text): the record's fields as written, in the file's column order (the COPY column list follows the file's
+ * header), then its line number. A record goes through byte for byte, unless a field has a quote inside an
+ * unquoted value, which this reader takes literally and the server would not: that field is sent quoted.
+ * {@code _source_file} and the interval come from column defaults, so they cost nothing per row. Unquoted empty
+ * fields land as empty strings ({@code FORCE_NOT_NULL}), exactly as written.
  */
 final class CopyRows {
-    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
-    /** PostgreSQL's timestamp epoch, 2000-01-01T00:00:00Z. */
-    private static final Instant PG_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
-
     private byte[] buf = new byte[1 << 16];
-    private final long start;
-    private final long end;
+    private byte[] key = new byte[256];
     private int n;
     private OutputStream out;
-    private byte[] fileName;
+    private final KeyHashes keys;
 
-    CopyRows(Instant intervalStart, Instant intervalEnd) {
-        this.start = PG_EPOCH.until(intervalStart, ChronoUnit.MICROS);
-        this.end = PG_EPOCH.until(intervalEnd, ChronoUnit.MICROS);
+    /** @param keys records every key written, or null */
+    CopyRows(KeyHashes keys) {
+        this.keys = keys;
     }
 
-    /** Starts one COPY stream: the binary header. */
-    void begin(OutputStream out, String sourceFile) throws IOException {
+    void begin(OutputStream out) {
         this.out = out;
         this.n = 0;
-        this.fileName = sourceFile.getBytes(StandardCharsets.UTF_8);
-        put(SIGNATURE, 0, SIGNATURE.length);
-        putInt(0);
-        putInt(0);
     }
 
-    /** @param map for each data column of the stream, the field index in the record or -1 for NULL */
-    void write(CsvReader r, int[] map) throws IOException {
+    void write(CsvReader r, int keyField) throws IOException {
         byte[] raw = r.raw();
-        ensure(2 + map.length * 4 + r.rawLength() + fileName.length + 64);
-        putShort(map.length + 4);
-        for (int f : map) {
-            if (f < 0) {
-                putInt(-1);
-                continue;
-            }
-            int s = r.start(f);
-            int e = r.end(f);
-            if ((r.flags(f) & CsvReader.QUOTED) == 0) {
-                putInt(e - s);
-                System.arraycopy(raw, s, buf, n, e - s);
-                n += e - s;
-            } else {
-                unquote(raw, s + 1, e - 1);
-            }
+        int len = r.rawLength();
+        int fields = r.fieldCount();
+        boolean literalQuotes = false;
+        for (int i = 0; i < fields; i++) {
+            literalQuotes |= (r.flags(i) & CsvReader.LITERAL_QUOTE) != 0;
         }
-        putInt(fileName.length);
-        System.arraycopy(fileName, 0, buf, n, fileName.length);
-        n += fileName.length;
-        putInt(8);
+        if (!literalQuotes) {
+            ensure(len + 24);
+            System.arraycopy(raw, 0, buf, n, len);
+            n += len;
+        } else {
+            for (int i = 0; i < fields; i++) {
+                int s = r.start(i);
+                int e = r.end(i);
+                ensure(2 * (e - s) + 3);
+                if (i > 0) {
+                    buf[n++] = ',';
+                }
+                if ((r.flags(i) & CsvReader.LITERAL_QUOTE) == 0) {
+                    System.arraycopy(raw, s, buf, n, e - s);
+                    n += e - s;
+                } else {
+                    buf[n++] = '"';
+                    for (int k = s; k < e; k++) {
+                        if (raw[k] == '"') {
+                            buf[n++] = '"';
+                        }
+                        buf[n++] = raw[k];
+                    }
+                    buf[n++] = '"';
+                }
+            }
+            ensure(24);
+        }
+        buf[n++] = ',';
         putLong(r.line());
-        putInt(8);
-        putLong(start);
-        putInt(8);
-        putLong(end);
+        buf[n++] = '\n';
+        if (keys != null) {
+            addKey(r, keyField);
+        }
     }
 
-    /** The content of a quoted field, {@code ""} read as {@code "}, with its length in front. */
-    private void unquote(byte[] raw, int from, int to) {
-        int lengthAt = n;
-        n += 4;
-        int w = n;
-        for (int k = from; k < to; k++) {
-            byte c = raw[k];
-            buf[w++] = c;
-            if (c == '"') {
+    /** The key's value, quotes removed. */
+    private void addKey(CsvReader r, int f) {
+        int len = keyValue(r, f);
+        keys.add(key, 0, len);
+    }
+
+    /** Copies field {@code f}'s value, quotes removed, into {@link #key}; returns its length. */
+    int keyValue(CsvReader r, int f) {
+        byte[] raw = r.raw();
+        int s = r.start(f);
+        int e = r.end(f);
+        if (key.length < e - s) {
+            key = new byte[e - s];
+        }
+        if ((r.flags(f) & CsvReader.QUOTED) == 0) {
+            System.arraycopy(raw, s, key, 0, e - s);
+            return e - s;
+        }
+        int w = 0;
+        for (int k = s + 1; k < e - 1; k++) {
+            key[w++] = raw[k];
+            if (raw[k] == '"') {
                 k++; // the second quote of a doubled pair
             }
         }
-        int len = w - n;
-        n = lengthAt;
-        putInt(len);
-        n = w;
+        return w;
     }
 
-    /** Ends the COPY stream: the binary trailer, then everything buffered. */
+    byte[] key() {
+        return key;
+    }
+
     void finish() throws IOException {
-        ensure(2);
-        putShort(-1);
-        flush();
-    }
-
-    private void flush() throws IOException {
         if (n > 0) {
             out.write(buf, 0, n);
             n = 0;
@@ -106,33 +115,26 @@ final class CopyRows {
 
     private void ensure(int bytes) throws IOException {
         if (buf.length - n < bytes) {
-            flush();
+            finish();
             if (buf.length < bytes) {
                 buf = Arrays.copyOf(buf, Math.max(bytes, buf.length * 2));
             }
         }
     }
 
-    private void put(byte[] b, int off, int len) throws IOException {
-        ensure(len);
-        System.arraycopy(b, off, buf, n, len);
-        n += len;
-    }
-
-    private void putShort(int v) {
-        buf[n++] = (byte) (v >>> 8);
-        buf[n++] = (byte) v;
-    }
-
-    private void putInt(int v) {
-        buf[n++] = (byte) (v >>> 24);
-        buf[n++] = (byte) (v >>> 16);
-        buf[n++] = (byte) (v >>> 8);
-        buf[n++] = (byte) v;
-    }
-
     private void putLong(long v) {
-        putInt((int) (v >>> 32));
-        putInt((int) v);
+        if (v == 0) {
+            buf[n++] = '0';
+            return;
+        }
+        int digits = 0;
+        for (long x = v; x > 0; x /= 10) {
+            digits++;
+        }
+        for (int i = n + digits - 1; i >= n; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        n += digits;
     }
 }

@@ -96,13 +96,16 @@ final class DropLanding {
         Landing landing = Landing.open(wh, req);
         try (landing; PendingQuarantine pending = new PendingQuarantine(wh, target(), iv)) {
             pending.ensure();
-            FileStager stager = new FileStager(landing, plan, columns, planDigest(plan), files, config.landing().chunkRows(),
-                    pending, retry, iv.start(), iv.end());
+            FileStager stager = new FileStager(landing, plan, planDigest(plan), files, config.landing().chunkRows(), pending, retry);
             long t0 = System.nanoTime();
             StagePosition done = stager.run();
             long t1 = System.nanoTime();
             LOG.infof("staged %d files in %.1f s (%d bad rows quarantined)", plan.files().size(), (t1 - t0) / 1e9, done.totalBad());
-            Landing.Published p = landing.publish(new Dedup(List.of(Header.KEY), List.of(Header.SOURCE_FILE, Header.SOURCE_LINE)),
+            java.util.Set<String> suspects = stager.duplicateSuspects();
+            LOG.infof("%s", suspects == null ? "keys that may repeat: unknown (rows staged by an earlier attempt); the whole partition is searched"
+                    : suspects.size() + " keys may repeat");
+            Landing.Published p = landing.publish(new Dedup(List.of(Header.KEY), List.of(Header.SOURCE_FILE, Header.SOURCE_LINE),
+                            suspects),
                     watermark(plan), (c, runId) -> {
                         FileLedger.replace(c, runId, target(), iv, plan.files(), done);
                         PendingQuarantine.publish(c, runId, target(), iv);

@@ -4,43 +4,34 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 
-/**
- * An open data file positioned at a record: its reader, and the map from the stream's data columns to the
- * file's fields (files may order columns differently or lack some).
- */
+/** An open data file positioned at a record: its reader, the position of its key field and its field count. */
 final class FileCursor implements Closeable {
     final int index;
     final DropFile file;
     final CsvReader reader;
-    final int[] map;
     final int keyField;
     final int fieldCount;
     private final FileSource source;
     private boolean ended;
     private boolean finished;
 
-    private FileCursor(int index, DropFile file, FileSource source, CsvReader reader, int[] map, int keyField, int fieldCount) {
+    private FileCursor(int index, DropFile file, FileSource source, CsvReader reader, int keyField, int fieldCount) {
         this.index = index;
         this.file = file;
         this.source = source;
         this.reader = reader;
-        this.map = map;
         this.keyField = keyField;
         this.fieldCount = fieldCount;
     }
 
     /** Opens file {@code index} and skips its first {@code records} records (the header counts as one). */
-    static FileCursor open(int index, DropFile file, List<String> columns, long records, long maxDecompressedBytes,
+    static FileCursor open(int index, DropFile file, long records, long maxDecompressedBytes,
                            int maxRecordBytes) throws IOException {
         FileSource src = FileSource.open(file, maxDecompressedBytes);
         try {
             CsvReader r = new CsvReader(src.data(), maxRecordBytes);
             List<String> header = file.header();
-            int[] map = new int[columns.size()];
-            for (int i = 0; i < map.length; i++) {
-                map[i] = header.indexOf(columns.get(i));
-            }
-            FileCursor c = new FileCursor(index, file, src, r, map, header.indexOf(Header.KEY), header.size());
+            FileCursor c = new FileCursor(index, file, src, r, header.indexOf(Header.KEY), header.size());
             long skip = Math.max(1, records);
             while (r.records() < skip) {
                 if (!r.next()) {

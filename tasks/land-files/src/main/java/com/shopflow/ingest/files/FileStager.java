@@ -5,12 +5,17 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.RetryPolicy;
 import com.shopflow.ingest.core.landing.Checkpoint;
+import com.shopflow.ingest.core.landing.KeyHashes;
 import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.pg.Identifiers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,8 +29,6 @@ final class FileStager {
 
     private final Landing landing;
     private final List<DropFile> files;
-    private final List<String> columns;
-    private final List<String> streamColumns;
     private final String plan;
     private final FilesConfig config;
     private final int chunkRecords;
@@ -33,21 +36,54 @@ final class FileStager {
     private final RetryPolicy retry;
     private final CopyRows copy;
     private final Utf8 utf8 = new Utf8();
+    private final KeyHashes keyHashes = KeyHashes.standard();
+    /** True while every staged row was written by this process (so its key hashes cover them all). */
+    private boolean sawEveryRow = true;
+    /** Rows this process wrote to COPY streams (some may belong to chunks that failed). */
+    private long rowsWritten;
 
-    FileStager(Landing landing, DropPlan dropPlan, List<String> columns, String plan, FilesConfig config, int chunkRecords,
-               PendingQuarantine quarantine, RetryPolicy retry, java.time.Instant intervalStart, java.time.Instant intervalEnd) {
+    FileStager(Landing landing, DropPlan dropPlan, String plan, FilesConfig config, int chunkRecords, PendingQuarantine quarantine,
+               RetryPolicy retry) {
         this.landing = landing;
         this.files = dropPlan.files();
-        this.columns = List.copyOf(columns);
-        List<String> stream = new ArrayList<>(columns);
-        stream.addAll(List.of(Header.SOURCE_FILE, Header.SOURCE_LINE, "_interval_start", "_interval_end"));
-        this.streamColumns = List.copyOf(stream);
         this.plan = plan;
         this.config = config;
         this.chunkRecords = Math.max(1, chunkRecords);
         this.quarantine = quarantine;
         this.retry = retry;
-        this.copy = new CopyRows(intervalStart, intervalEnd);
+        this.copy = new CopyRows(keyHashes);
+    }
+
+    /**
+     * The keys that may repeat in what this run staged (usually none), or null when unknown: rows staged by an
+     * earlier attempt never passed through this process. When key hashes repeat, the files are read once more
+     * for the keys behind them (bad rows' keys included: naming more keys only widens the exact search).
+     */
+    Set<String> duplicateSuspects() throws IOException {
+        try (keyHashes) {
+            if (!sawEveryRow) {
+                return null;
+            }
+            Set<Long> repeated = keyHashes.repeated();
+            if (repeated == null || repeated.isEmpty()) {
+                return repeated == null ? null : Set.of();
+            }
+            Set<String> keys = new HashSet<>();
+            CopyRows decoder = new CopyRows(null);
+            for (int i = 0; i < files.size(); i++) {
+                try (FileCursor c = FileCursor.open(i, files.get(i), 1, config.maxDecompressedBytes(), config.maxRecordBytes())) {
+                    while (c.next()) {
+                        if (c.reader.fieldCount() > c.keyField) {
+                            int len = decoder.keyValue(c.reader, c.keyField);
+                            if (repeated.contains(KeyHashes.hash(decoder.key(), 0, len))) {
+                                keys.add(new String(decoder.key(), 0, len, java.nio.charset.StandardCharsets.UTF_8));
+                            }
+                        }
+                    }
+                }
+            }
+            return keys;
+        }
     }
 
     /** Stages every file not staged yet; returns the final position (per-file counts included). */
@@ -59,7 +95,7 @@ final class FileStager {
             while (pos.file() < files.size()) {
                 try {
                     if (cursor == null) {
-                        cursor = FileCursor.open(pos.file(), files.get(pos.file()), columns, pos.records(),
+                        cursor = FileCursor.open(pos.file(), files.get(pos.file()), pos.records(),
                                 config.maxDecompressedBytes(), config.maxRecordBytes());
                     }
                     pos = chunk(cursor, pos);
@@ -103,6 +139,9 @@ final class FileStager {
             quarantine.discardAfter(0);
             return StagePosition.start(plan);
         }
+        if (cp.rows() > rowsWritten) {
+            sawEveryRow = false;
+        }
         quarantine.discardAfter(cp.chunks());
         LOG.infof("resuming at %s line %d (%d rows staged)", pos.file() < files.size() ? files.get(pos.file()).name() : "the end",
                 pos.line(), cp.rows());
@@ -112,7 +151,13 @@ final class FileStager {
     private StagePosition chunk(FileCursor cursor, StagePosition before) throws Exception {
         int chunkNo = landing.checkpoint().chunks() + 1;
         StagePosition[] after = new StagePosition[1];
-        landing.stage("FORMAT binary", streamColumns, out -> {
+        landing.columnDefault(Header.SOURCE_FILE, cursor.file.name());
+        List<String> header = cursor.file.header();
+        List<String> stream = new ArrayList<>(header);
+        stream.add(Header.SOURCE_LINE);
+        StringJoiner notNull = new StringJoiner(", ", ", FORCE_NOT_NULL (", ")").setEmptyValue(""); // none for an empty file
+        header.forEach(h -> notNull.add(Identifiers.quote(h)));
+        landing.stage("FORMAT csv" + notNull, stream, out -> {
             long[] counted = write(cursor, before.count(cursor.index), chunkNo, out);
             StagePosition.FileCount count = new StagePosition.FileCount(counted[0], counted[1]);
             long rows = counted[0] - before.count(cursor.index).good();
@@ -129,14 +174,14 @@ final class FileStager {
     private long[] write(FileCursor c, StagePosition.FileCount before, int chunkNo, OutputStream out) throws IOException, SQLException {
         long good = before.good();
         long bad = before.bad();
-        copy.begin(out, c.file.name());
+        copy.begin(out);
         CsvReader r = c.reader;
         int n = 0;
         while (n < chunkRecords && c.next()) {
             n++;
             String problem = problem(c);
             if (problem == null) {
-                copy.write(r, c.map);
+                copy.write(r, c.keyField);
                 good++;
             } else {
                 quarantine.add(chunkNo, c.file.name(), r.line(), problem, r.raw(), r.rawLength());
@@ -144,6 +189,7 @@ final class FileStager {
             }
         }
         copy.finish();
+        rowsWritten += good - before.good();
         landing.progress().add(n);
         return new long[] {good, bad};
     }

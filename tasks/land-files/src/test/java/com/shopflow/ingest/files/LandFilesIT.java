@@ -77,6 +77,31 @@ class LandFilesIT {
     }
 
     @Test
+    void shouldLandEveryValueExactlyAsWrittenWhateverItsQuoting() throws Exception {
+        Drop drop = Drop.create();
+        // The server parses what land-files sends: these are the spellings where a CSV reader could differ.
+        drop.csv(DAY, 1, "order_ref,note,sku\n"
+                + "Q1,5\" screen,plain\n"                          // a quote inside an unquoted field is literal
+                + "Q2,\"multi\r\nline\n\\.\nend\",\"\"\n"          // quoted line breaks, the end-of-data marker, an empty string
+                + "Q3,back\\slash\ttab,\"a,\"\"b\"\"\"\n"             // backslash and tab mean nothing in CSV
+                + "\"Q4\",grüße ✓,\n");                           // a quoted key; an unquoted empty field
+        drop.csv(DAY, 2, "sku,order_ref\nlater,Q4\n");           // Q4 again, unquoted: the same key
+        drop.done(DAY);
+        Warehouse wh = new Warehouse("lf_exact", drop);
+        AppProcess.Result r = wh.land();
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(4, Json.longField(r.lastStdoutLine(), "rows"), r.lastStdoutLine());
+        assertEquals(1, Json.longField(r.lastStdoutLine(), "duplicates_removed"), r.lastStdoutLine());
+        assertEquals("5\" screen|plain", wh.one("SELECT note || '|' || sku FROM raw.marketplace_orders WHERE order_ref = 'Q1'"));
+        assertEquals("multi\r\nline\n\\.\nend||3", wh.one("SELECT note || '|' || sku || '|' || _source_line FROM raw.marketplace_orders "
+                + "WHERE order_ref = 'Q2'"));
+        assertEquals("back\\slash\ttab|a,\"b\"", wh.one("SELECT note || '|' || sku FROM raw.marketplace_orders WHERE order_ref = 'Q3'"));
+        assertEquals("later|true", wh.one("SELECT sku || '|' || (note IS NULL) FROM raw.marketplace_orders WHERE order_ref = 'Q4'"),
+                "the later file wins; it has no note column");
+        assertEquals(0, wh.count("SELECT count(*) FROM _ingest.quarantine"));
+    }
+
+    @Test
     void shouldAddColumnThatAppearsOnALaterDayAndKeepLaterDayOverEarlier() throws Exception {
         Drop drop = Drop.create();
         drop.csv("2026-11-22", 1, Drop.HEADER + "\n" + Drop.rows("B", 1, 20, "2026-11-22"));

@@ -5,7 +5,9 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.pg.CopyText;
 import com.shopflow.ingest.core.pg.Identifiers;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +22,7 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.PGCopyOutputStream;
 
 /**
@@ -135,6 +138,7 @@ public final class Landing implements AutoCloseable {
                 }
             }
             if (found != null) {
+                intervalDefaults(s, Identifiers.qualified(Catalog.PARTITIONS, names.staging()));
                 main.commit();
                 return found;
             }
@@ -144,6 +148,7 @@ public final class Landing implements AutoCloseable {
             // This constraint is exactly the partition bound, so ATTACH PARTITION needs no validation scan.
             s.execute("ALTER TABLE " + staging + " ADD CONSTRAINT " + Identifiers.quote("partition_bound")
                     + " CHECK (" + boundPredicate() + ")");
+            intervalDefaults(s, staging);
             try (PreparedStatement up = main.prepareStatement("""
                     INSERT INTO _ingest.checkpoint (target, interval_start, interval_end, staging_table, fingerprint)
                     VALUES (?, ?, ?, ?, ?)
@@ -164,6 +169,33 @@ public final class Landing implements AutoCloseable {
             throw e;
         } finally {
             main.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * The interval columns default to this partition's bounds, so a task may leave them out of its COPY stream
+     * (the server then spends nothing on them per row). Dropped again at publish.
+     */
+    private void intervalDefaults(Statement s, String staging) throws SQLException {
+        s.execute("ALTER TABLE " + staging + " ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_START) + " SET DEFAULT "
+                + Identifiers.literal(request.interval().start().toString()) + "::timestamptz, ALTER COLUMN "
+                + Identifiers.quote(RawTable.INTERVAL_END) + " SET DEFAULT " + Identifiers.literal(request.interval().end().toString())
+                + "::timestamptz");
+    }
+
+    /**
+     * Sets what a metadata column holds for rows that leave it out of the stream until changed again (e.g. the
+     * file the next chunk comes from): cheaper than sending the same value in every row. Dropped at publish.
+     */
+    public void columnDefault(String column, String value) {
+        if (request.metadata().stream().noneMatch(c -> c.name().equals(column))) {
+            throw new IllegalArgumentException(column + " is not a metadata column of " + target);
+        }
+        try (Statement s = main.createStatement()) {
+            s.execute("ALTER TABLE " + Identifiers.qualified(Catalog.PARTITIONS, names.staging()) + " ALTER COLUMN "
+                    + Identifiers.quote(column) + " SET DEFAULT " + Identifiers.literal(value));
+        } catch (SQLException e) {
+            throw Failures.fromDatabase("warehouse", ErrorCode.WAREHOUSE_UNAVAILABLE, e);
         }
     }
 
@@ -341,6 +373,11 @@ public final class Landing implements AutoCloseable {
             try (Statement s = main.createStatement()) {
                 s.execute("SET LOCAL lock_timeout = '" + request.publishLockTimeout().toMillis() + "ms'");
                 addMissingColumns(s, staging);
+                StringJoiner dropDefaults = new StringJoiner(", ");
+                dropDefaults.add("ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_START) + " DROP DEFAULT");
+                dropDefaults.add("ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_END) + " DROP DEFAULT");
+                request.metadata().forEach(c -> dropDefaults.add("ALTER COLUMN " + Identifiers.quote(c.name()) + " DROP DEFAULT"));
+                s.execute("ALTER TABLE " + staging + " " + dropDefaults);
                 String published = Identifiers.qualified(Catalog.PARTITIONS, names.published());
                 s.execute("DROP TABLE IF EXISTS " + published);
                 s.execute("ALTER TABLE " + staging + " RENAME TO " + Identifiers.quote(names.published()));
@@ -371,45 +408,64 @@ public final class Landing implements AutoCloseable {
     }
 
     /**
-     * Keeps one row per key. Finding duplicates is a hash aggregate over a 64-bit hash of the key (cheaper to
-     * group than the key itself, and given memory for it); only rows whose key hash repeats are then compared
-     * exactly, so a partition without duplicates costs one scan.
+     * Keeps one row per key. First the keys that may repeat: named by the task ({@link Dedup#suspects()}, often
+     * none, and then nothing is searched), or else found by a hash aggregate over a 64-bit hash of the key
+     * (cheaper to group than the key itself, and given memory for it). One scan then collects the rows with
+     * such a key; the losers are picked among those few and deleted by their tuple ids.
      */
     private long removeDuplicates(String staging, Dedup dedup) throws SQLException {
+        if (dedup.suspects() != null && dedup.suspects().isEmpty()) {
+            return 0;
+        }
+        StringJoiner keep = new StringJoiner(", ");
         StringJoiner on = new StringJoiner(" AND ");
         StringJoiner left = new StringJoiner(", ", "(", ")");
         StringJoiner right = new StringJoiner(", ", "(", ")");
-        for (String k : dedup.key()) {
-            on.add("a." + Identifiers.quote(k) + " = b." + Identifiers.quote(k));
+        for (int i = 0; i < dedup.key().size(); i++) {
+            keep.add("s." + Identifiers.quote(dedup.key().get(i)) + " AS k" + i);
+            on.add("a.k" + i + " = b.k" + i);
         }
-        for (String o : dedup.orderBy()) {
-            left.add("a." + Identifiers.quote(o));
-            right.add("b." + Identifiers.quote(o));
+        for (int i = 0; i < dedup.orderBy().size(); i++) {
+            keep.add("s." + Identifiers.quote(dedup.orderBy().get(i)) + " AS o" + i);
+            left.add("a.o" + i);
+            right.add("b.o" + i);
         }
-        left.add("a::text").add("a.ctid");
-        right.add("b::text").add("b.ctid");
-        String hash = keyHash(dedup, null);
+        left.add("a.body").add("a.tid");
+        right.add("b.body").add("b.tid");
         main.setAutoCommit(false);
         try (Statement s = main.createStatement()) {
             s.execute("SET LOCAL work_mem = " + Identifiers.literal(DEDUP_WORK_MEM));
-            s.execute("CREATE TEMP TABLE dedup_hash ON COMMIT DROP AS SELECT " + hash + " AS h FROM " + staging
-                    + " GROUP BY 1 HAVING count(*) > 1");
-            long candidates;
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM dedup_hash")) {
-                rs.next();
-                candidates = rs.getLong(1);
+            // The staging table has no statistics yet: a parallel plan would hash in every worker, then sort it all.
+            s.execute("SET LOCAL max_parallel_workers_per_gather = 0");
+            String filter;
+            if (dedup.suspects() != null) {
+                s.execute("CREATE TEMP TABLE dedup_key (k text) ON COMMIT DROP");
+                CopyManager copy = main.unwrap(PGConnection.class).getCopyAPI();
+                StringBuilder rows = new StringBuilder();
+                for (String k : dedup.suspects()) {
+                    rows.append(CopyText.escape(k)).append('\n');
+                }
+                copy.copyIn("COPY dedup_key FROM STDIN", new java.io.StringReader(rows.toString()));
+                s.execute("ANALYZE dedup_key");
+                filter = "s." + Identifiers.quote(dedup.key().get(0)) + "::text IN (SELECT k FROM dedup_key)";
+            } else {
+                s.execute("CREATE TEMP TABLE dedup_hash ON COMMIT DROP AS SELECT " + keyHash(dedup, null) + " AS h FROM " + staging
+                        + " GROUP BY 1 HAVING count(*) > 1");
+                s.execute("ANALYZE dedup_hash");
+                filter = keyHash(dedup, "s") + " IN (SELECT h FROM dedup_hash)";
             }
-            int n = 0;
-            if (candidates > 0) {
-                n = s.executeUpdate("DELETE FROM " + staging + " a USING " + staging + " b WHERE "
-                        + keyHash(dedup, "a") + " IN (SELECT h FROM dedup_hash) AND " + keyHash(dedup, "b")
-                        + " IN (SELECT h FROM dedup_hash) AND " + on + " AND " + left + " < " + right);
-            }
+            s.execute("CREATE TEMP TABLE dedup_row ON COMMIT DROP AS SELECT s.ctid AS tid, " + keep + ", s::text AS body FROM "
+                    + staging + " s WHERE " + filter);
+            int n = s.executeUpdate("DELETE FROM " + staging + " WHERE ctid = ANY (ARRAY(SELECT a.tid FROM dedup_row a WHERE EXISTS"
+                    + " (SELECT 1 FROM dedup_row b WHERE " + on + " AND " + left + " < " + right + ")))");
             main.commit();
             if (n > 0) {
                 LOG.infof("removed %d duplicate rows of %s %s (same key; the latest by %s wins)", n, target, request.interval(), dedup.orderBy());
             }
             return n;
+        } catch (IOException e) {
+            main.rollback();
+            throw new SQLException("sending the suspect keys failed: " + e.getMessage(), "08006", e);
         } catch (SQLException | RuntimeException e) {
             main.rollback();
             throw e;
