@@ -90,6 +90,27 @@ final class CsvReader implements Closeable {
             if (pos == lim && !fill()) {
                 return endOfInput(state, fieldStart, fieldFlags);
             }
+            if (state == UNQUOTED || state == IN_QUOTES) {
+                // Fast path: a run of bytes that change nothing (printable ASCII other than the delimiter and the
+                // quote) is copied at once; the byte that ends it goes through the state machine below.
+                int j = pos;
+                if (state == UNQUOTED) {
+                    while (j < lim && b[j] >= ' ' && b[j] != ',' && b[j] != '"') {
+                        j++;
+                    }
+                } else {
+                    while (j < lim && b[j] >= ' ' && b[j] != '"') {
+                        j++;
+                    }
+                }
+                if (j > pos) {
+                    appendRun(b, pos, j - pos);
+                    pos = j;
+                    if (pos == lim) {
+                        continue;
+                    }
+                }
+            }
             byte c = b[pos++];
             if (c == 0) {
                 nul = true;
@@ -239,6 +260,17 @@ final class CsvReader implements Closeable {
             raw = Arrays.copyOf(raw, (int) Math.min(maxRecordBytes, (long) raw.length * 2));
         }
         raw[rawLen++] = c;
+    }
+
+    private void appendRun(byte[] from, int off, int len) {
+        rawTotal += len;
+        int room = maxRecordBytes - rawLen;
+        int keep = Math.min(len, Math.max(0, room));
+        if (rawLen + keep > raw.length) {
+            raw = Arrays.copyOf(raw, (int) Math.min(maxRecordBytes, Math.max((long) raw.length * 2, (long) rawLen + keep)));
+        }
+        System.arraycopy(from, off, raw, rawLen, keep);
+        rawLen += keep;
     }
 
     private void addField(int start, int end, int fieldFlags) {

@@ -137,10 +137,11 @@ final class DropFolder {
                 stray.add(relative);
                 continue;
             }
+            String stamp = FileSource.stamp(real); // before the digest: a change while digesting shows later
             long size = Files.size(real);
             String sha = FileSource.sha256(real);
-            DropFile planned = new DropFile(relative, real, size, sha, List.of());
-            files.add(new DropFile(relative, real, size, sha, headers.read(planned)));
+            DropFile planned = new DropFile(relative, real, size, sha, stamp, List.of());
+            files.add(new DropFile(relative, real, size, sha, stamp, headers.read(planned)));
         }
     }
 

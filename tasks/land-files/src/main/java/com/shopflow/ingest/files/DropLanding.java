@@ -96,7 +96,8 @@ final class DropLanding {
         Landing landing = Landing.open(wh, req);
         try (landing; PendingQuarantine pending = new PendingQuarantine(wh, target(), iv)) {
             pending.ensure();
-            FileStager stager = new FileStager(landing, plan, planDigest(plan), files, config.landing().chunkRows(), pending, retry);
+            FileStager stager = new FileStager(landing, plan, planDigest(plan), files, config.landing().chunkRows(),
+                    config.landing().lanes(), pending, retry);
             long t0 = System.nanoTime();
             StagePosition done = stager.run();
             long t1 = System.nanoTime();

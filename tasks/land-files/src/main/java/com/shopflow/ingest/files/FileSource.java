@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -16,23 +16,25 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Opens a data file for reading: the bytes on disk go through a SHA-256 digest (so what was landed can be
- * compared with what was planned), then, for {@code .csv.gz}, through a decompressor whose output is capped.
+ * Opens a data file for reading, for {@code .csv.gz} through a decompressor whose output is capped. The file
+ * was digested (SHA-256) when the run planned; after reading, its size, modification time and identity must still
+ * be those of then, so a file replaced or rewritten meanwhile is caught without digesting it again on the
+ * staging path (where the CPU goes to parsing).
  */
 final class FileSource implements Closeable {
     private static final int BUFFER = 1 << 16;
     private final DropFile file;
-    private final DigestInputStream disk;
+    private final InputStream disk;
     private final InputStream data;
 
-    private FileSource(DropFile file, DigestInputStream disk, InputStream data) {
+    private FileSource(DropFile file, InputStream disk, InputStream data) {
         this.file = file;
         this.disk = disk;
         this.data = data;
     }
 
     static FileSource open(DropFile file, long maxDecompressedBytes) throws IOException {
-        DigestInputStream disk = new DigestInputStream(Files.newInputStream(file.path()), sha256());
+        InputStream disk = Files.newInputStream(file.path());
         if (!file.gzip() || file.size() == 0) {
             return new FileSource(file, disk, disk);
         }
@@ -51,14 +53,19 @@ final class FileSource implements Closeable {
         return data;
     }
 
-    /** Reads what is left on disk and checks the digest of the whole file against the plan. */
+    /** Checks the file is still the one planned (same size, modification time and identity). */
     void verify() throws IOException {
-        disk.transferTo(java.io.OutputStream.nullOutputStream());
-        String actual = HexFormat.of().formatHex(disk.getMessageDigest().digest());
-        if (!actual.equals(file.sha256())) {
-            throw new IngestException(ErrorCode.NOT_READY, file.name() + " changed while it was being landed (its sha256 is "
-                    + "no longer the one this run started with); the partner may still be writing it. Retry later.");
+        if (!stamp(file.path()).equals(file.stamp())) {
+            throw new IngestException(ErrorCode.NOT_READY, file.name() + " changed while it was being landed (its size, "
+                    + "modification time or identity is no longer what this run started with); the partner may still be writing it. "
+                    + "Retry later.");
         }
+    }
+
+    /** Size, modification time and file identity (inode), as one comparable string. */
+    static String stamp(Path path) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+        return a.size() + "/" + a.lastModifiedTime().toInstant() + "/" + a.fileKey();
     }
 
     static String sha256(Path path) throws IOException {

@@ -7,6 +7,7 @@ import com.shopflow.ingest.core.RetryPolicy;
 import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.KeyHashes;
 import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.landing.StagingLanes;
 import com.shopflow.ingest.core.pg.Identifiers;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,6 +33,7 @@ final class FileStager {
     private final String plan;
     private final FilesConfig config;
     private final int chunkRecords;
+    private final int laneCount;
     private final PendingQuarantine quarantine;
     private final RetryPolicy retry;
     private final CopyRows copy;
@@ -42,8 +44,9 @@ final class FileStager {
     /** Rows this process wrote to COPY streams (some may belong to chunks that failed). */
     private long rowsWritten;
 
-    FileStager(Landing landing, DropPlan dropPlan, String plan, FilesConfig config, int chunkRecords, PendingQuarantine quarantine,
-               RetryPolicy retry) {
+    FileStager(Landing landing, DropPlan dropPlan, String plan, FilesConfig config, int chunkRecords, int laneCount,
+               PendingQuarantine quarantine, RetryPolicy retry) {
+        this.laneCount = laneCount;
         this.landing = landing;
         this.files = dropPlan.files();
         this.plan = plan;
@@ -90,25 +93,45 @@ final class FileStager {
     StagePosition run() throws Exception {
         StagePosition pos = resumeOrRestart(landing.checkpoint());
         FileCursor cursor = null;
+        StagingLanes lanes = null;
         int failures = 0;
         try {
-            while (pos.file() < files.size()) {
+            while (true) {
                 try {
+                    if (pos.file() >= files.size()) {
+                        if (lanes != null) {
+                            lanes.drain();
+                        }
+                        break;
+                    }
                     if (cursor == null) {
+                        // The file's name is _source_file's default; changing it needs every lane idle.
+                        if (lanes != null) {
+                            lanes.drain();
+                        }
+                        landing.columnDefault(Header.SOURCE_FILE, files.get(pos.file()).name());
                         cursor = FileCursor.open(pos.file(), files.get(pos.file()), pos.records(),
                                 config.maxDecompressedBytes(), config.maxRecordBytes());
                     }
-                    pos = chunk(cursor, pos);
+                    if (lanes == null) {
+                        lanes = landing.lanes(laneCount);
+                    }
+                    pos = chunk(lanes, cursor, pos);
                     if (cursor.finished()) {
                         cursor.close();
                         cursor = null;
                         checkShare(pos, pos.file() - 1);
                     }
                     failures = 0;
-                } catch (Exception e) {
+                } catch (Exception thrown) {
+                    Exception e = thrown instanceof StagingLanes.Failed f && f.getCause() instanceof Exception c ? c : thrown;
                     quarantine.abandonChunk();
                     closeQuietly(cursor);
                     cursor = null;
+                    if (lanes != null) {
+                        lanes.close();
+                        lanes = null;
+                    }
                     if (!retryable(e) || ++failures >= retry.maxAttempts()) {
                         throw classify(e);
                     }
@@ -120,6 +143,9 @@ final class FileStager {
             }
         } finally {
             closeQuietly(cursor);
+            if (lanes != null) {
+                lanes.close();
+            }
         }
         for (int i = 0; i < files.size(); i++) {
             checkShare(pos, i);
@@ -148,26 +174,23 @@ final class FileStager {
         return pos;
     }
 
-    private StagePosition chunk(FileCursor cursor, StagePosition before) throws Exception {
-        int chunkNo = landing.checkpoint().chunks() + 1;
-        StagePosition[] after = new StagePosition[1];
-        landing.columnDefault(Header.SOURCE_FILE, cursor.file.name());
+    /** Reads one chunk and hands it to its lane; returns the position after it (committed later, in turn). */
+    private StagePosition chunk(StagingLanes lanes, FileCursor cursor, StagePosition before) throws Exception {
         List<String> header = cursor.file.header();
         List<String> stream = new ArrayList<>(header);
         stream.add(Header.SOURCE_LINE);
         StringJoiner notNull = new StringJoiner(", ", ", FORCE_NOT_NULL (", ")").setEmptyValue(""); // none for an empty file
         header.forEach(h -> notNull.add(Identifiers.quote(h)));
-        landing.stage("FORMAT csv" + notNull, stream, out -> {
-            long[] counted = write(cursor, before.count(cursor.index), chunkNo, out);
-            StagePosition.FileCount count = new StagePosition.FileCount(counted[0], counted[1]);
-            long rows = counted[0] - before.count(cursor.index).good();
-            after[0] = cursor.finished()
-                    ? before.advance(cursor.index + 1, 0, 1, cursor.index, count)
-                    : before.advance(cursor.index, cursor.reader.records(), cursor.reader.line() + 1, cursor.index, count);
-            quarantine.commitChunk();
-            return new Landing.ChunkResult(after[0].toJson(), rows, false);
-        });
-        return after[0];
+        StagingLanes.Chunk out = lanes.begin("FORMAT csv" + notNull, stream);
+        long[] counted = write(cursor, before.count(cursor.index), out.number(), out);
+        StagePosition.FileCount count = new StagePosition.FileCount(counted[0], counted[1]);
+        long rows = counted[0] - before.count(cursor.index).good();
+        StagePosition after = cursor.finished()
+                ? before.advance(cursor.index + 1, 0, 1, cursor.index, count)
+                : before.advance(cursor.index, cursor.reader.records(), cursor.reader.line() + 1, cursor.index, count);
+        quarantine.commitChunk(); // the chunk's bad rows are durable before the chunk can commit
+        lanes.end(out, after.toJson(), rows);
+        return after;
     }
 
     /** Writes up to one chunk of records; returns the file's good and bad counts so far. */

@@ -62,6 +62,13 @@ public interface IngestConfig {
         @WithDefault("100000")
         int chunkRows();
 
+        /**
+         * Connections that COPY chunks at once, for tasks that stage through lanes (land-files): the warehouse
+         * then parses and writes on that many cores. Chunks still commit in order, each with its checkpoint.
+         */
+        @WithDefault("2")
+        int lanes();
+
         /** How long a run waits for another run of the same partition before giving up (retryable). */
         @WithDefault("60")
         int lockWaitSeconds();

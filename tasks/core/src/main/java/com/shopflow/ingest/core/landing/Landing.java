@@ -250,6 +250,27 @@ public final class Landing implements AutoCloseable {
         return progress;
     }
 
+    /**
+     * Stages the next chunks on {@code count} connections at once (see {@link StagingLanes}), from the current
+     * checkpoint. Close the lanes before {@link #recover} or {@link #publish}.
+     */
+    public StagingLanes lanes(int count) {
+        return new StagingLanes(this, warehouse, request.task(), Identifiers.qualified(Catalog.PARTITIONS, names.staging()),
+                checkpoint, count);
+    }
+
+    void checkpointReached(Checkpoint c) {
+        checkpoint = c;
+    }
+
+    String target() {
+        return target;
+    }
+
+    Interval interval() {
+        return request.interval();
+    }
+
     /** Writes one chunk to the COPY stream; returns what the checkpoint becomes once the chunk is committed. */
     public interface ChunkBody {
         ChunkResult write(OutputStream copyIn) throws Exception;

@@ -94,4 +94,73 @@ class LandingTest {
             assertEquals(103, rs.getInt(1), "the copy with the latest updated_at (start + 3 s) wins");
         }
     }
+
+    @Test
+    void lanesCommitChunksInOrderSoTheCheckpointIsAlwaysAPrefix() throws Exception {
+        pg.createDatabase(db);
+        Landing.Request r = new Landing.Request("test", "t", SHAPE, List.of(), DAY, SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
+        int chunks = 12;
+        long[] prefix = new long[chunks + 1]; // rows staged after chunk k
+        Set<String> inconsistent = ConcurrentHashMap.newKeySet();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Landing l = Landing.open(wh, r)) {
+            Thread watcher = new Thread(() -> {
+                try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+                    while (!stop.get()) {
+                        try (ResultSet rs = s.executeQuery("SELECT chunks, rows_staged FROM _ingest.checkpoint")) {
+                            while (rs.next()) {
+                                int k = rs.getInt(1);
+                                if (k > chunks || rs.getLong(2) != prefix[k]) {
+                                    inconsistent.add(k + " chunks with " + rs.getLong(2) + " rows");
+                                }
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    inconsistent.add("error " + e.getMessage());
+                }
+            });
+            int id = 0;
+            for (int k = 1; k <= chunks; k++) {
+                prefix[k] = prefix[k - 1] + (k % 3 == 1 ? 40_000 : 10); // the first lane's chunks are slow
+            }
+            watcher.start();
+            try (StagingLanes lanes = l.lanes(3)) {
+                for (int k = 1; k <= chunks; k++) {
+                    StagingLanes.Chunk out = lanes.begin("FORMAT csv", List.of("id", "v", "updated_at"));
+                    assertEquals(k, out.number());
+                    StringBuilder b = new StringBuilder();
+                    for (long i = prefix[k - 1]; i < prefix[k]; i++) {
+                        b.append(++id).append(",1,").append(DAY.start()).append('\n');
+                    }
+                    b.append(k == 5 ? "7,2," + DAY.start().plusSeconds(1) + "\n" : ""); // one duplicate key
+                    out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+                    if (k == 5) {
+                        for (int j = k; j <= chunks; j++) {
+                            prefix[j]++;
+                        }
+                    }
+                    lanes.end(out, "{\"chunk\": " + k + "}", prefix[k] - prefix[k - 1]);
+                }
+                Checkpoint done = lanes.drain();
+                assertEquals(chunks, done.chunks());
+                assertEquals(prefix[chunks], done.rows());
+            }
+            stop.set(true);
+            watcher.join();
+            Landing.Published p = l.publish(new Dedup(List.of("id"), List.of("updated_at"), Set.of("7")), null, null);
+            assertEquals(1, p.duplicatesRemoved());
+            assertEquals(prefix[chunks] - 1, p.rows());
+        }
+        assertTrue(inconsistent.isEmpty(), "the checkpoint was seen out of step with the staged chunks: " + inconsistent);
+        try (Connection c = pg.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE _interval_start = '" + DAY.start() + "' AND _interval_end = '"
+                     + DAY.end() + "'), max(v) FILTER (WHERE id = 7) FROM raw.t")) {
+            rs.next();
+            assertEquals(prefix[chunks] - 1, rs.getLong(1));
+            assertEquals(rs.getLong(1), rs.getLong(2), "rows left the interval out of the stream: the staging table's defaults filled it");
+            assertEquals(2, rs.getInt(3), "the later copy of id 7 won");
+        }
+    }
 }

@@ -1,0 +1,340 @@
+package com.shopflow.ingest.core.landing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.pg.Identifiers;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Stages chunks on several warehouse connections at once, so the server parses and writes them on as many cores
+ * while the caller (one thread) reads the source. Chunk {@code k} goes to lane {@code k mod n}; the caller's bytes
+ * travel in a fixed pool of blocks, so memory does not depend on the data. The COPYs overlap, the commits do not:
+ * chunk {@code k} commits, with the checkpoint it reached, only after chunk {@code k - 1} did, so the committed
+ * chunks are always a prefix and the checkpoint means exactly what it means with one connection. Any failure
+ * stops every lane; the caller then recovers from the checkpoint as after any failed chunk.
+ */
+public final class StagingLanes implements AutoCloseable {
+    private static final int BLOCK = 1 << 20;
+    /** Blocks a lane may have queued: enough for a typical chunk, so the reader can move on to the next lane. */
+    private static final int QUEUED_PER_LANE = 8;
+
+    private sealed interface Item permits Start, Data, End {
+    }
+
+    private record Start(int chunk, String sql) implements Item {
+    }
+
+    private record Data(byte[] block, int length) implements Item {
+    }
+
+    private record End(Checkpoint reached) implements Item {
+    }
+
+    private final Landing landing;
+    private final String staging;
+    private final BlockingQueue<byte[]> pool;
+    private final Lane[] lanes;
+    private final Object turn = new Object();
+    private Checkpoint committed;
+    private Checkpoint handedOut;
+    private volatile Exception failure;
+
+    StagingLanes(Landing landing, DbSettings warehouse, String task, String staging, Checkpoint from, int count) {
+        this.landing = landing;
+        this.staging = staging;
+        this.committed = from;
+        this.handedOut = from;
+        int n = Math.max(1, count);
+        this.pool = new ArrayBlockingQueue<>(n * QUEUED_PER_LANE + n);
+        for (int i = 0; i < n * QUEUED_PER_LANE + n; i++) {
+            pool.add(new byte[BLOCK]);
+        }
+        this.lanes = new Lane[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                lanes[i] = new Lane(i, warehouse.connect("shopflow-ingest/" + task + "-lane" + i));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        for (Lane l : lanes) {
+            l.thread.start();
+        }
+    }
+
+    /** Opens the next chunk on its lane; write its rows to the returned stream, then {@link #end} it. */
+    public Chunk begin(String copyOptions, List<String> columns) throws IOException {
+        StringJoiner cols = new StringJoiner(", ", "(", ")");
+        columns.forEach(c -> cols.add(Identifiers.quote(c)));
+        int chunk = handedOut.chunks() + 1;
+        Lane lane = lanes[chunk % lanes.length];
+        lane.put(new Start(chunk, "COPY " + staging + " " + cols + " FROM STDIN (" + copyOptions + ")"));
+        return new Chunk(lane, chunk);
+    }
+
+    /** Ends the chunk: it commits (in turn) with this position and {@code rows} more rows staged. */
+    public void end(Chunk c, String position, long rows) throws IOException {
+        c.flush();
+        handedOut = new Checkpoint(position, handedOut.rows() + rows, handedOut.chunks() + 1, handedOut.snapshots());
+        c.lane.put(new End(handedOut));
+    }
+
+    /** Waits until every chunk handed out is committed; returns the checkpoint; throws the first failure. */
+    public Checkpoint drain() throws Exception {
+        synchronized (turn) {
+            while (committed.chunks() < handedOut.chunks() && failure == null) {
+                turn.wait(1_000);
+            }
+        }
+        rethrow();
+        landing.checkpointReached(committed);
+        return committed;
+    }
+
+    private void rethrow() throws Exception {
+        Exception e = failure;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private void fail(Exception e) {
+        synchronized (turn) {
+            if (failure == null) {
+                failure = e;
+            }
+            turn.notifyAll();
+        }
+    }
+
+    /** Stops every lane; chunks not committed are rolled back. */
+    @Override
+    public void close() {
+        fail(new IOException("staging lanes closed"));
+        for (Lane l : lanes) {
+            if (l != null) {
+                l.thread.interrupt();
+            }
+        }
+        for (Lane l : lanes) {
+            if (l != null) {
+                try {
+                    l.thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                l.closeConnection();
+            }
+        }
+    }
+
+    /** The stream of one chunk's bytes, cut into pooled blocks. */
+    public final class Chunk extends OutputStream {
+        private final Lane lane;
+        private final int number;
+        private byte[] block;
+        private int n;
+
+        private Chunk(Lane lane, int number) {
+            this.lane = lane;
+            this.number = number;
+        }
+
+        /** The chunk's number: the checkpoint's chunk count once it is committed. */
+        public int number() {
+            return number;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (block == null) {
+                    block = take();
+                    n = 0;
+                }
+                int k = Math.min(len, block.length - n);
+                System.arraycopy(b, off, block, n, k);
+                n += k;
+                off += k;
+                len -= k;
+                if (n == block.length) {
+                    flush();
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (block != null && n > 0) {
+                lane.put(new Data(block, n));
+                block = null;
+            }
+        }
+    }
+
+    private byte[] take() throws IOException {
+        try {
+            while (true) {
+                byte[] b = pool.poll(200, TimeUnit.MILLISECONDS);
+                if (b != null) {
+                    return b;
+                }
+                failed();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while staging", e);
+        }
+    }
+
+    private void failed() throws Failed {
+        Exception e = failure;
+        if (e != null) {
+            throw new Failed(e);
+        }
+    }
+
+    /** A lane failed while the caller was writing: {@link #getCause()} is what failed. */
+    public static final class Failed extends IOException {
+        Failed(Exception cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private final class Lane implements Runnable {
+        private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUED_PER_LANE + 2);
+        private final Connection connection;
+        private final Thread thread;
+        private CopyIn copy;
+
+        Lane(int index, Connection connection) {
+            this.connection = connection;
+            this.thread = new Thread(this, "staging-lane-" + index);
+            this.thread.setDaemon(true);
+        }
+
+        void put(Item item) throws IOException {
+            try {
+                while (!queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
+                    failed();
+                }
+                failed();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while staging", e);
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                connection.setAutoCommit(false);
+                while (true) {
+                    Item item = queue.take();
+                    if (failure != null) {
+                        break;
+                    }
+                    switch (item) {
+                        case Start s -> copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(s.sql());
+                        case Data d -> {
+                            copy.writeToCopy(d.block(), 0, d.length());
+                            pool.offer(d.block());
+                        }
+                        case End e -> commit(e.reached());
+                    }
+                }
+            } catch (InterruptedException e) {
+                fail(new IOException("staging interrupted", e));
+            } catch (Exception e) {
+                fail(e);
+            } finally {
+                abandon();
+            }
+        }
+
+        /** In turn: the chunk's checkpoint, fenced on the previous chunk's, then the commit. */
+        private void commit(Checkpoint reached) throws Exception {
+            copy.endCopy();
+            copy = null;
+            synchronized (turn) {
+                while (committed.chunks() < reached.chunks() - 1 && failure == null) {
+                    turn.wait(1_000);
+                }
+            }
+            if (failure != null) {
+                return;
+            }
+            try (PreparedStatement up = connection.prepareStatement("""
+                    UPDATE _ingest.checkpoint SET position = ?::jsonb, rows_staged = ?, chunks = ?, snapshots = ?,
+                           updated_at = clock_timestamp()
+                    WHERE target = ? AND interval_start = ? AND interval_end = ? AND chunks = ?""")) {
+                up.setString(1, reached.position());
+                up.setLong(2, reached.rows());
+                up.setInt(3, reached.chunks());
+                up.setInt(4, reached.snapshots());
+                up.setString(5, landing.target());
+                up.setTimestamp(6, Timestamp.from(landing.interval().start()));
+                up.setTimestamp(7, Timestamp.from(landing.interval().end()));
+                up.setInt(8, reached.chunks() - 1);
+                if (up.executeUpdate() != 1) {
+                    throw new IngestException(ErrorCode.LOCKED, "the checkpoint of " + landing.target() + " " + landing.interval()
+                            + " was moved by another run; this run stops without publishing");
+                }
+            }
+            connection.commit();
+            synchronized (turn) {
+                committed = reached;
+                turn.notifyAll();
+            }
+        }
+
+        private void abandon() {
+            try {
+                if (copy != null && copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            } catch (SQLException ignored) {
+                // The connection broke: nothing of this chunk was committed.
+            }
+            copy = null;
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // Same.
+            }
+            Item left;
+            while ((left = queue.poll()) != null) {
+                if (left instanceof Data d) {
+                    pool.offer(d.block());
+                }
+            }
+        }
+
+        void closeConnection() {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Closing a broken connection.
+            }
+        }
+    }
+}
