@@ -135,18 +135,7 @@ final class PeerBenchmark {
         Files.writeString(day.resolve("_DONE"), "");
         String wh = "bench_peer_files_" + n;
         bench.pg.createDatabase(wh);
-        bench.sql(wh, "CREATE TABLE plain_text (order_ref text, ordered_at text, customer_email text, sku text, quantity text,"
-                + " unit_price text, currency text)");
-        double base = Double.MAX_VALUE;
-        for (int i = 0; i < 2; i++) {
-            bench.sql(wh, "TRUNCATE plain_text");
-            Measured m = Measured.run(List.of("psql", "-X", "-q", "-h", "localhost", "-p", Integer.toString(bench.pg.port()), "-U",
-                    "postgres", "-d", wh, "-c", "\\copy plain_text from '" + csv + "' csv header"), Map.of("PGPASSWORD", PostgresServer.PASSWORD));
-            if (m.exitCode() != 0) {
-                throw new IllegalStateException("psql \\copy failed (is psql installed?)");
-            }
-            base = Math.min(base, m.seconds());
-        }
+        double base = bench.psqlCopyFile(wh, csv);
         baseline("CSV file (land-files)", n, base, bench.scalar(wh, "SELECT count(*) FROM plain_text"));
         Map<String, String> landEnv = new HashMap<>(bench.pg.env("WAREHOUSE_DB", wh));
         landEnv.put("FILE_DROP_DIR", root.toString());
