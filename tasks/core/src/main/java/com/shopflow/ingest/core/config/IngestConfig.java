@@ -65,6 +65,7 @@ public interface IngestConfig {
         /**
          * Connections that COPY chunks at once, for tasks that stage through lanes (land-files): the warehouse
          * then parses and writes on that many cores. Chunks still commit in order, each with its checkpoint.
+         * At most 8; each lane buffers up to 9 MiB.
          */
         @WithDefault("2")
         int lanes();

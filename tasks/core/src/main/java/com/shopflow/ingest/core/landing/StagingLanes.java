@@ -30,6 +30,8 @@ public final class StagingLanes implements AutoCloseable {
     private static final int BLOCK = 1 << 20;
     /** Blocks a lane may have queued: enough for a typical chunk, so the reader can move on to the next lane. */
     private static final int QUEUED_PER_LANE = 8;
+    /** Each lane holds up to 9 MiB of blocks: more lanes than this would outgrow a small pod's heap. */
+    static final int MAX_LANES = 8;
 
     private sealed interface Item permits Start, Data, End {
     }
@@ -57,7 +59,7 @@ public final class StagingLanes implements AutoCloseable {
         this.staging = staging;
         this.committed = from;
         this.handedOut = from;
-        int n = Math.max(1, count);
+        int n = Math.max(1, Math.min(MAX_LANES, count));
         this.pool = new ArrayBlockingQueue<>(n * QUEUED_PER_LANE + n);
         for (int i = 0; i < n * QUEUED_PER_LANE + n; i++) {
             pool.add(new byte[BLOCK]);
