@@ -131,3 +131,32 @@ def products_api():
         yield url, token
     finally:
         sources.stop(process)
+
+
+@pytest.fixture
+def hook():
+    """The KubernetesHook as far as building a pod needs it, without a cluster."""
+    from unittest import mock
+
+    with mock.patch("airflow.providers.cncf.kubernetes.operators.pod.KubernetesHook") as h:
+        h.return_value.is_in_cluster = False
+        h.return_value.get_namespace.return_value = None
+        h.return_value.get_xcom_sidecar_container_image.return_value = "alpine:3.20"
+        h.return_value.get_xcom_sidecar_container_resources.return_value = None
+        h.return_value.get_xcom_sidecar_container_security_context.return_value = None
+        yield h
+
+
+def render_task(dag, task, day):
+    """Renders the task's templates for the scheduled run of `day` (a pendulum datetime), as a worker would."""
+    ctx = {"data_interval_start": day, "data_interval_end": day.add(days=1), "logical_date": day,
+           "run_id": f"scheduled__{day.isoformat()}", "dag": dag, "task": task, "params": {}}
+    task.render_template_fields(ctx)
+
+
+def render_pod(dag, task, day):
+    """The pod a KubernetesPodOperator would create for the scheduled run of `day`, as a plain dict."""
+    from kubernetes.client import ApiClient
+
+    render_task(dag, task, day)
+    return ApiClient().sanitize_for_serialization(task.build_pod_request_obj())

@@ -8,35 +8,17 @@ mount mapped to a local folder. Then the partition the task was asked for must b
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pendulum
 import pytest
-from kubernetes.client import ApiClient
 
 import sources
-from conftest import SEED_FIRST_DAY
+from conftest import SEED_FIRST_DAY, render_pod
 
 D = pendulum.parse(SEED_FIRST_DAY).add(days=2)  # a day in the middle of the seeded week
-RUN_ID = f"scheduled__{D.isoformat()}"
-
-
-@pytest.fixture
-def hook():
-    with mock.patch("airflow.providers.cncf.kubernetes.operators.pod.KubernetesHook") as h:
-        h.return_value.is_in_cluster = False
-        h.return_value.get_namespace.return_value = None
-        h.return_value.get_xcom_sidecar_container_image.return_value = "alpine:3.20"
-        h.return_value.get_xcom_sidecar_container_resources.return_value = None
-        h.return_value.get_xcom_sidecar_container_security_context.return_value = None
-        yield h
 
 
 def rendered_container(dag, task):
-    ctx = {"data_interval_start": D, "data_interval_end": D.add(days=1), "logical_date": D, "run_id": RUN_ID,
-           "dag": dag, "task": task, "params": {}}
-    task.render_template_fields(ctx)
-    pod = ApiClient().sanitize_for_serialization(task.build_pod_request_obj())
+    pod = render_pod(dag, task, D)
     [c] = [c for c in pod["spec"]["containers"] if c["name"] == "base"]
     return c
 

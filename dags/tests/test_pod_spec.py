@@ -1,34 +1,15 @@
 """The pods the DAG asks Kubernetes for, rendered for a fixed data interval with the Kubernetes API patched out."""
 
 import json
-from unittest import mock
 
 import pendulum
 import pytest
 from kubernetes.client import ApiClient
 
-from conftest import SECRET_VALUES
+from conftest import SECRET_VALUES, render_pod, render_task
 
 D = pendulum.datetime(2026, 11, 23, tz="UTC")
 RUN_ID = "scheduled__2026-11-23T00:00:00+00:00"
-
-
-@pytest.fixture
-def hook():
-    with mock.patch("airflow.providers.cncf.kubernetes.operators.pod.KubernetesHook") as h:
-        h.return_value.is_in_cluster = False
-        h.return_value.get_namespace.return_value = None
-        h.return_value.get_xcom_sidecar_container_image.return_value = "alpine:3.20"
-        h.return_value.get_xcom_sidecar_container_resources.return_value = None
-        h.return_value.get_xcom_sidecar_container_security_context.return_value = None
-        yield h
-
-
-def render(dag, task):
-    ctx = {"data_interval_start": D, "data_interval_end": D.add(days=1), "logical_date": D, "run_id": RUN_ID,
-           "dag": dag, "task": task, "params": {}}
-    task.render_template_fields(ctx)
-    return ApiClient().sanitize_for_serialization(task.build_pod_request_obj())
 
 
 def secret_env(variable, secret, key=None):
@@ -48,7 +29,7 @@ def assert_no_secret_values(pod):
 
 def test_extract_db_pod_for_a_fixed_interval(dag_loader, hook):
     dag = dag_loader()
-    pod = render(dag, dag.get_task("extract_db_orders"))
+    pod = render_pod(dag, dag.get_task("extract_db_orders"), D)
     c = base(pod)
     assert c["image"] == "ghcr.io/shopflow/extract-db:0.1.0"
     assert c.get("command") in (None, [])  # the image ENTRYPOINT is the task
@@ -97,7 +78,7 @@ def test_operator_settings_that_are_not_in_the_pod_spec(dag_loader):
 def test_extract_api_pod_takes_the_api_token_from_its_secret(dag_loader, hook):
     dag = dag_loader(SHOPFLOW_PRODUCTS_API_SECRET="catalog-api", SHOPFLOW_SECRET_KEY_PRODUCTS_API_TOKEN="token",
                      SHOPFLOW_IMAGE_EXTRACT_API="registry.local/extract-api:2.0.1")
-    pod = render(dag, dag.get_task("extract_api_products"))
+    pod = render_pod(dag, dag.get_task("extract_api_products"), D)
     c = base(pod)
     assert c["image"] == "registry.local/extract-api:2.0.1"
     assert c["args"] == ["--resource", "products", "--start", "2026-11-23T00:00:00+00:00", "--end", "2026-11-24T00:00:00+00:00"]
@@ -110,7 +91,7 @@ def test_extract_api_pod_takes_the_api_token_from_its_secret(dag_loader, hook):
 def test_land_files_pod_mounts_the_drop_read_only(dag_loader, hook):
     dag = dag_loader(SHOPFLOW_FILE_DROP_CLAIM="partner-drop", SHOPFLOW_NAMESPACE="ingest",
                      SHOPFLOW_SERVICE_ACCOUNT="ingest-task")
-    pod = render(dag, dag.get_task("land_files_marketplace_orders"))
+    pod = render_pod(dag, dag.get_task("land_files_marketplace_orders"), D)
     c = base(pod)
     assert c["image"] == "ghcr.io/shopflow/land-files:0.1.0"
     assert c["args"] == ["--feed", "marketplace_orders", "--start", "2026-11-23T00:00:00+00:00",
@@ -131,7 +112,7 @@ def test_mapped_chunk_pods_get_the_concrete_sub_interval(dag_loader, hook):
     assert mapped.partial_kwargs["max_active_tis_per_dagrun"] == 4
     for chunk in chunks:
         op = mapped.unmap({"arguments": chunk})
-        pod = render(dag, op)
+        pod = render_pod(dag, op, D)
         assert base(pod)["args"] == chunk
         assert base(pod)["image"] == "ghcr.io/shopflow/extract-db:0.1.0"
         assert pod["spec"]["serviceAccountName"] == "shopflow-task"
@@ -145,9 +126,7 @@ def test_no_secret_value_in_any_rendered_argument_env_or_label(dag_loader, runne
     for t in dag.tasks:
         if not hasattr(t, "arguments") or not isinstance(t.arguments, list):
             continue  # mapped and python tasks: their arguments are checked through the plan tests
-        ctx = {"data_interval_start": D, "data_interval_end": D.add(days=1), "logical_date": D, "run_id": RUN_ID,
-               "dag": dag, "task": t, "params": {}}
-        t.render_template_fields(ctx)
+        render_task(dag, t, D)
         rendered = json.dumps({"args": t.arguments, "env": t.env_vars if isinstance(t.env_vars, dict) else
                                ApiClient().sanitize_for_serialization(t.env_vars),
                                "labels": getattr(t, "labels", {})}, default=str)
@@ -159,12 +138,10 @@ def test_no_secret_value_in_any_rendered_argument_env_or_label(dag_loader, runne
 @pytest.mark.parametrize("task_id", ["extract_db_orders", "extract_api_products", "land_files_marketplace_orders"])
 def test_local_runner_gets_the_very_same_command_line_and_environment(dag_loader, hook, task_id):
     pod_dag = dag_loader()
-    pod = render(pod_dag, pod_dag.get_task(task_id))
+    pod = render_pod(pod_dag, pod_dag.get_task(task_id), D)
     local_dag = dag_loader(SHOPFLOW_RUNNER="local")
     local = local_dag.get_task(task_id)
-    ctx = {"data_interval_start": D, "data_interval_end": D.add(days=1), "logical_date": D, "run_id": RUN_ID,
-           "dag": local_dag, "task": local, "params": {}}
-    local.render_template_fields(ctx)
+    render_task(local_dag, local, D)
     c = base(pod)
     assert local.arguments == c["args"]
     assert local.module == c["image"].rsplit("/", 1)[1].split(":")[0]

@@ -339,16 +339,11 @@ public final class Benchmark {
     }
 
     void sql(String db, String sql) throws SQLException {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        pg.execute(db, sql);
     }
 
     long scalar(String db, String sql) throws SQLException {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return pg.scalar(db, sql);
     }
 
     void drop(String db) {

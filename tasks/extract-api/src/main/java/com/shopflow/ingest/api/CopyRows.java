@@ -21,7 +21,7 @@ final class CopyRows {
         for (Page p : pages) {
             for (Item it : p.items()) {
                 b.append(it.id()).append('\t').append(it.updatedAt()).append('\t');
-                escape(b, it.json());
+                CopyText.escape(b, it.json()); // JSON may hold tabs and line breaks as whitespace
                 b.append(tail);
                 rows++;
             }
@@ -29,10 +29,5 @@ final class CopyRows {
             b.setLength(0);
         }
         return rows;
-    }
-
-    /** COPY text format (JSON may hold tabs and line breaks as whitespace). */
-    static void escape(StringBuilder b, String s) {
-        CopyText.escape(b, s);
     }
 }

@@ -8,6 +8,7 @@ import com.shopflow.ingest.simulator.api.ApiOptions;
 import com.shopflow.ingest.simulator.api.Product;
 import com.shopflow.ingest.simulator.api.ProductsApiServer;
 import com.shopflow.ingest.testkit.AppProcess;
+import com.shopflow.ingest.testkit.Checkpoints;
 import com.shopflow.ingest.testkit.Partitions;
 import com.shopflow.ingest.testkit.PostgresServer;
 import java.sql.Connection;
@@ -108,14 +109,11 @@ final class ApiHarness {
         }
     }
 
-    static int checkpointChunks(String db) {
-        try (Connection c = connect(db); PreparedStatement ps = c.prepareStatement(
-                "SELECT chunks FROM _ingest.checkpoint WHERE target = 'raw.products'")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
-            }
+    static long checkpointChunks(String db) {
+        try (Connection c = connect(db)) {
+            return Checkpoints.chunks(c);
         } catch (Exception e) {
-            return 0;
+            return -1;
         }
     }
 }

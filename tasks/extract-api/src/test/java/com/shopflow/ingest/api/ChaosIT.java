@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.shopflow.ingest.simulator.api.ApiFaults;
 import com.shopflow.ingest.simulator.api.ProductsApiServer;
 import com.shopflow.ingest.testkit.AppProcess;
+import com.shopflow.ingest.testkit.Checkpoints;
 import com.shopflow.ingest.testkit.Json;
 import com.shopflow.ingest.testkit.PostgresServer;
 import com.shopflow.ingest.testkit.TcpProxy;
@@ -65,11 +66,11 @@ class ChaosIT {
             for (int killAfter : new int[] {0, 1, 2, 3, 5, 7, 9, 11, 12, 13}) {
                 scenarios++;
                 AppProcess.Running run = app.start(ARGS);
-                awaitChunks(wh, run, killAfter);
+                Checkpoints.await(wh, run, killAfter);
                 if (run.isAlive()) {
                     run.kill();
                     faults++;
-                    trace("killed at chunk " + checkpointChunks(wh) + " (aimed at " + killAfter + ")");
+                    trace("killed at chunk " + Checkpoints.chunks(wh) + " (aimed at " + killAfter + ")");
                 }
                 attempts++;
                 if (!truth.equals(checksum(db))) {
@@ -106,7 +107,7 @@ class ChaosIT {
                 scenarios++;
                 AppProcess viaProxy = app(db, api).env("WAREHOUSE_DB_URL", "jdbc:postgresql://127.0.0.1:" + warehouse.port() + "/" + db);
                 AppProcess.Running run = viaProxy.start(ARGS);
-                awaitChunks(wh, run, 4);
+                Checkpoints.await(wh, run, 4);
                 warehouse.cutAll();
                 faults++;
                 AppProcess.Result r = run.await(Duration.ofMinutes(2));
@@ -148,31 +149,6 @@ class ChaosIT {
     private static AppProcess app(String db, ProductsApiServer api) {
         return ApiHarness.app(db, api).env("INGEST_API_PAGE_SIZE", PAGE_SIZE).env("INGEST_API_PAGES_PER_CHUNK", PAGES_PER_CHUNK)
                 .env("INGEST_API_BUDGET_REQUESTS", "100000").env("INGEST_API_BUDGET_WINDOW_SECONDS", "1");
-    }
-
-    /** Waits (bounded) until the run has committed {@code chunks} chunks, or has ended. */
-    private static void awaitChunks(Connection wh, AppProcess.Running run, int chunks) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (checkpointChunks(wh) < chunks && run.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-    }
-
-    /** Chunks committed to the checkpoint of the partition being staged; -1 before there is one. */
-    private static long checkpointChunks(Connection wh) throws SQLException {
-        // One held connection: a new one per poll would be slower than a chunk. The table appears with the first run.
-        try (var s = wh.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT to_regclass('_ingest.checkpoint') IS NULL")) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    return -1;
-                }
-            }
-            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(chunks), -1) FROM _ingest.checkpoint WHERE target = 'raw.products'")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 
     private static long scalar(Connection wh, String sql, Instant at) throws SQLException {

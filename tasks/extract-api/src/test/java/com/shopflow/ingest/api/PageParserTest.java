@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.pg.CopyText;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class PageParserTest {
     @Test
     void shouldEscapeCopyTextSpecials() {
         StringBuilder b = new StringBuilder();
-        CopyRows.escape(b, "{\"a\":\"x\\\\y\"}\t\n");
+        CopyText.escape(b, "{\"a\":\"x\\\\y\"}\t\n");
         assertEquals("{\"a\":\"x\\\\\\\\y\"}\\t\\n", b.toString());
     }
 

@@ -38,12 +38,7 @@ class ChaosIT {
         for (int killAfter : new int[] {0, 1, 2, 3, 5, 7, 9, 11, 12, 13}) {
             scenarios++;
             AppProcess.Running run = app.start(args);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (f.checkpointChunks() < killAfter && run.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(2);
-            }
-            if (run.isAlive()) {
-                run.kill();
+            if (f.atChunk(run, killAfter, true)) {
                 faults++;
             }
             attempts++;
@@ -71,10 +66,7 @@ class ChaosIT {
             }
             scenarios++;
             AppProcess.Running run = viaProxies.start(args);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (f.checkpointChunks() < 4 && run.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(2);
-            }
+            f.atChunk(run, 4, false);
             warehouse.cutAll();
             faults++;
             AppProcess.Result r = run.await(Duration.ofMinutes(2));

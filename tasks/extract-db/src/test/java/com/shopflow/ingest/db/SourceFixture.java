@@ -1,6 +1,7 @@
 package com.shopflow.ingest.db;
 
 import com.shopflow.ingest.testkit.AppProcess;
+import com.shopflow.ingest.testkit.Checkpoints;
 import com.shopflow.ingest.testkit.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -53,16 +54,11 @@ final class SourceFixture {
     }
 
     void sql(String db, String sql) throws SQLException {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        pg.execute(db, sql);
     }
 
     long scalar(String db, String sql) throws SQLException {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return pg.scalar(db, sql);
     }
 
     String text(String db, String sql) throws SQLException {
@@ -73,10 +69,20 @@ final class SourceFixture {
 
     /** Chunks committed to the checkpoint of the partition being staged; -1 before there is one. */
     long checkpointChunks() throws SQLException {
-        if (scalar(warehouse, "SELECT (to_regclass('_ingest.checkpoint') IS NOT NULL)::int") == 0) {
-            return -1;
+        try (Connection c = pg.connect(warehouse)) {
+            return Checkpoints.chunks(c);
         }
-        return scalar(warehouse, "SELECT coalesce(max(chunks), -1) FROM _ingest.checkpoint");
+    }
+
+    /** Waits until the run has committed {@code k} chunks (or ended), then SIGKILLs it if asked; true if it was killed. */
+    boolean atChunk(AppProcess.Running run, int k, boolean kill) throws Exception {
+        try (Connection poll = pg.connect(warehouse)) {
+            if (kill) {
+                return Checkpoints.killAt(poll, run, k);
+            }
+            Checkpoints.await(poll, run, k);
+            return false;
+        }
     }
 
     /** Checksum of the source's rows of [start, end): the truth a partition must equal. */

@@ -15,12 +15,11 @@ import java.util.Arrays;
  */
 final class CopyRows {
     private byte[] buf = new byte[1 << 16];
-    private byte[] key = new byte[256];
     private int n;
     private OutputStream out;
     private final KeyHashes keys;
 
-    /** @param keys records every key written, or null */
+    /** @param keys records the key of every row written */
     CopyRows(KeyHashes keys) {
         this.keys = keys;
     }
@@ -69,41 +68,7 @@ final class CopyRows {
         buf[n++] = ',';
         putLong(r.line());
         buf[n++] = '\n';
-        if (keys != null) {
-            addKey(r, keyField);
-        }
-    }
-
-    /** The key's value, quotes removed. */
-    private void addKey(CsvReader r, int f) {
-        int len = keyValue(r, f);
-        keys.add(key, 0, len);
-    }
-
-    /** Copies field {@code f}'s value, quotes removed, into {@link #key}; returns its length. */
-    int keyValue(CsvReader r, int f) {
-        byte[] raw = r.raw();
-        int s = r.start(f);
-        int e = r.end(f);
-        if (key.length < e - s) {
-            key = new byte[e - s];
-        }
-        if ((r.flags(f) & CsvReader.QUOTED) == 0) {
-            System.arraycopy(raw, s, key, 0, e - s);
-            return e - s;
-        }
-        int w = 0;
-        for (int k = s + 1; k < e - 1; k++) {
-            key[w++] = raw[k];
-            if (raw[k] == '"') {
-                k++; // the second quote of a doubled pair
-            }
-        }
-        return w;
-    }
-
-    byte[] key() {
-        return key;
+        keys.add(r.value(), 0, r.unquote(keyField));
     }
 
     void finish() throws IOException {

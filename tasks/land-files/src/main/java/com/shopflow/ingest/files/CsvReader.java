@@ -39,6 +39,7 @@ final class CsvReader implements Closeable {
     private boolean streamErrorReported;
 
     private byte[] raw = new byte[8192];
+    private byte[] value = new byte[256];
     private int rawLen;
     private long rawTotal;
     private int[] starts = new int[32];
@@ -351,14 +352,34 @@ final class CsvReader implements Closeable {
 
     /** Field {@code i} decoded as UTF-8 with quotes removed (for headers and messages; rows are copied as bytes). */
     String text(int i) {
+        return new String(value, 0, unquote(i), StandardCharsets.UTF_8);
+    }
+
+    /** Puts field {@code i}'s value, quotes removed and doubled quotes undone, in {@link #value()}; returns its length. */
+    int unquote(int i) {
         int s = starts[i];
         int e = ends[i];
+        if (value.length < e - s) {
+            value = new byte[e - s];
+        }
         if ((flags[i] & QUOTED) == 0) {
-            return new String(raw, s, e - s, StandardCharsets.UTF_8);
+            System.arraycopy(raw, s, value, 0, e - s);
+            return e - s;
         }
         int closing = e - 1 > s && raw[e - 1] == '"' ? e - 1 : e;
-        String inner = new String(raw, s + 1, Math.max(0, closing - s - 1), StandardCharsets.UTF_8);
-        return inner.replace("\"\"", "\"");
+        int n = 0;
+        for (int k = s + 1; k < closing; k++) {
+            value[n++] = raw[k];
+            if (raw[k] == '"') {
+                k++; // the second quote of a doubled pair
+            }
+        }
+        return n;
+    }
+
+    /** The bytes {@link #unquote} wrote. */
+    byte[] value() {
+        return value;
     }
 
     @Override

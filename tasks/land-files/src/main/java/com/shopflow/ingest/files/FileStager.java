@@ -72,14 +72,14 @@ final class FileStager {
                 return repeated == null ? null : Set.of();
             }
             Set<String> keys = new HashSet<>();
-            CopyRows decoder = new CopyRows(null);
             for (int i = 0; i < files.size(); i++) {
                 try (FileCursor c = FileCursor.open(i, files.get(i), 1, config.maxDecompressedBytes(), config.maxRecordBytes())) {
+                    CsvReader r = c.reader;
                     while (c.next()) {
-                        if (c.reader.fieldCount() > c.keyField) {
-                            int len = decoder.keyValue(c.reader, c.keyField);
-                            if (repeated.contains(KeyHashes.hash(decoder.key(), 0, len))) {
-                                keys.add(new String(decoder.key(), 0, len, java.nio.charset.StandardCharsets.UTF_8));
+                        if (r.fieldCount() > c.keyField) {
+                            int len = r.unquote(c.keyField);
+                            if (repeated.contains(KeyHashes.hash(r.value(), 0, len))) {
+                                keys.add(r.text(c.keyField));
                             }
                         }
                     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.shopflow.ingest.testkit.AppProcess;
+import com.shopflow.ingest.testkit.Checkpoints;
 import com.shopflow.ingest.testkit.Json;
 import com.shopflow.ingest.testkit.PostgresServer;
 import com.shopflow.ingest.testkit.TcpProxy;
@@ -15,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ class ChaosIT {
                 scenarios++;
                 AppProcess.Running run = reland.start(LAND);
                 attempts++;
-                if (killAtChunk(poll, run, killAfter)) {
+                if (Checkpoints.killAt(poll, run, killAfter)) {
                     faults++;
                 }
                 check(wh, truth, "published partition after a run killed at " + killAfter + " chunks", mismatches);
@@ -95,7 +94,7 @@ class ChaosIT {
                     scenarios++;
                     AppProcess.Running run = viaProxy.start(LAND);
                     attempts++;
-                    waitForChunk(poll, run, cutAt);
+                    Checkpoints.await(poll, run, cutAt);
                     if (run.isAlive()) {
                         warehouse.cutAll();
                         faults++;
@@ -137,7 +136,7 @@ class ChaosIT {
             scenarios++;
             AppProcess.Running killed = reland.start(LAND);
             attempts++;
-            if (killAtChunk(poll, killed, 10)) {
+            if (Checkpoints.killAt(poll, killed, 10)) {
                 faults++;
             }
             redeliver(drop, second(3));
@@ -152,7 +151,7 @@ class ChaosIT {
             scenarios++;
             AppProcess.Running reading = reland.start(LAND);
             attempts++;
-            waitForChunk(poll, reading, 4);
+            Checkpoints.await(poll, reading, 4);
             redeliver(drop, second(2));
             faults++;
             r = reading.await(Duration.ofMinutes(2));
@@ -224,39 +223,6 @@ class ChaosIT {
     /** About 30 short runs: a quick-starting JIT keeps the suite's time down (as the other suites do). */
     private static AppProcess fastStart(AppProcess app) {
         return app.jvmOption("-XX:TieredStopAtLevel=1").jvmOption("-XX:+UseSerialGC");
-    }
-
-    /** SIGKILLs the run once k chunks are committed; false if it ended first. */
-    private static boolean killAtChunk(Connection poll, AppProcess.Running run, int k) throws Exception {
-        waitForChunk(poll, run, k);
-        if (!run.isAlive()) {
-            return false;
-        }
-        run.kill();
-        return true;
-    }
-
-    private static void waitForChunk(Connection poll, AppProcess.Running run, int k) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (checkpointChunks(poll) < k && run.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-    }
-
-    /** Chunks committed by the pending run; -1 while there is none (or no catalog yet). */
-    private static long checkpointChunks(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT to_regclass('_ingest.checkpoint') IS NOT NULL")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return -1;
-                }
-            }
-            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(chunks), -1) FROM _ingest.checkpoint")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 
     /**

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.shopflow.ingest.testkit.AppProcess;
+import com.shopflow.ingest.testkit.Checkpoints;
 import com.shopflow.ingest.testkit.Json;
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,26 +84,10 @@ class KilledRunIT {
 
     private static void killAfterChunks(Warehouse wh, int chunks) throws Exception {
         AppProcess.Running run = wh.app.start("--feed", "marketplace_orders", "--start", Warehouse.START, "--end", Warehouse.END);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        boolean killed = false;
-        while (System.nanoTime() < deadline && run.isAlive()) {
-            if (chunksStaged(wh) >= chunks) {
-                run.kill();
-                killed = true;
-                break;
-            }
-            Thread.sleep(20);
+        boolean killed;
+        try (Connection poll = wh.connect()) {
+            killed = Checkpoints.killAt(poll, run, chunks, Duration.ofMinutes(2));
         }
         assertTrue(killed, "the run was killed mid-way: " + run.stdoutSoFar());
-    }
-
-    private static int chunksStaged(Warehouse wh) throws IOException {
-        try (Connection c = wh.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT coalesce(max(chunks), 0) FROM _ingest.checkpoint")) {
-            rs.next();
-            return rs.getInt(1);
-        } catch (SQLException e) {
-            return 0; // the catalog is not created yet
-        }
     }
 }

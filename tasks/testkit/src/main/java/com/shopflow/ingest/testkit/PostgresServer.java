@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -84,6 +85,21 @@ public final class PostgresServer implements AutoCloseable {
         p.setProperty("user", USER);
         p.setProperty("password", PASSWORD);
         return DriverManager.getConnection(jdbcUrl(database), p);
+    }
+
+    /** Runs one statement in {@code database}, on a connection of its own. */
+    public void execute(String database, String sql) throws SQLException {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The first column of the first row of {@code sql} in {@code database}, as a long. */
+    public long scalar(String database, String sql) throws SQLException {
+        try (Connection c = connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Environment for a task: {@code prefix}_URL/_USER/_PASSWORD pointing at {@code database}. */

@@ -255,20 +255,11 @@ public final class Landing implements AutoCloseable {
      * checkpoint. Close the lanes before {@link #recover} or {@link #publish}.
      */
     public StagingLanes lanes(int count) {
-        return new StagingLanes(this, warehouse, request.task(), Identifiers.qualified(Catalog.PARTITIONS, names.staging()),
-                checkpoint, count);
+        return new StagingLanes(this, warehouse, request.task(), checkpoint, count);
     }
 
     void checkpointReached(Checkpoint c) {
         checkpoint = c;
-    }
-
-    String target() {
-        return target;
-    }
-
-    Interval interval() {
-        return request.interval();
     }
 
     /** Writes one chunk to the COPY stream; returns what the checkpoint becomes once the chunk is committed. */
@@ -292,9 +283,7 @@ public final class Landing implements AutoCloseable {
      * @param columns     the staging columns the stream provides, in stream order
      */
     public Checkpoint stage(String copyOptions, List<String> columns, ChunkBody body) throws Exception {
-        StringJoiner cols = new StringJoiner(", ", "(", ")");
-        columns.forEach(c -> cols.add(Identifiers.quote(c)));
-        String sql = "COPY " + Identifiers.qualified(Catalog.PARTITIONS, names.staging()) + " " + cols + " FROM STDIN (" + copyOptions + ")";
+        String sql = copyIntoStaging(copyOptions, columns);
         main.setAutoCommit(false);
         ChunkResult r;
         try {
@@ -309,24 +298,7 @@ public final class Landing implements AutoCloseable {
             }
             Checkpoint next = new Checkpoint(r.position(), checkpoint.rows() + r.rows(), checkpoint.chunks() + 1,
                     checkpoint.snapshots() + (r.newSnapshot() ? 1 : 0));
-            try (PreparedStatement up = main.prepareStatement("""
-                    UPDATE _ingest.checkpoint SET position = ?::jsonb, rows_staged = ?, chunks = ?, snapshots = ?,
-                           updated_at = clock_timestamp()
-                    WHERE target = ? AND interval_start = ? AND interval_end = ? AND chunks = ?""")) {
-                up.setString(1, next.position());
-                up.setLong(2, next.rows());
-                up.setInt(3, next.chunks());
-                up.setInt(4, next.snapshots());
-                up.setString(5, target);
-                up.setTimestamp(6, Timestamp.from(request.interval().start()));
-                up.setTimestamp(7, Timestamp.from(request.interval().end()));
-                up.setInt(8, checkpoint.chunks());
-                // Fencing: if another run moved the checkpoint, this chunk must not commit on top of it.
-                if (up.executeUpdate() != 1) {
-                    throw new IngestException(ErrorCode.LOCKED, "the checkpoint of " + target + " " + request.interval()
-                            + " was moved by another run; this run stops without publishing");
-                }
-            }
+            advanceCheckpoint(main, next);
             main.commit();
             checkpoint = next;
             return next;
@@ -342,6 +314,37 @@ public final class Landing implements AutoCloseable {
                 main.setAutoCommit(true);
             } catch (SQLException ignored) {
                 // Same.
+            }
+        }
+    }
+
+    /** The COPY statement that streams {@code columns} into the staging table. */
+    String copyIntoStaging(String copyOptions, List<String> columns) {
+        StringJoiner cols = new StringJoiner(", ", "(", ")");
+        columns.forEach(c -> cols.add(Identifiers.quote(c)));
+        return "COPY " + Identifiers.qualified(Catalog.PARTITIONS, names.staging()) + " " + cols + " FROM STDIN (" + copyOptions + ")";
+    }
+
+    /**
+     * Moves the checkpoint to {@code next} in the caller's transaction, fenced on the chunk before it: if another
+     * run moved the checkpoint meanwhile, this chunk must not commit on top of it.
+     */
+    void advanceCheckpoint(Connection c, Checkpoint next) throws SQLException {
+        try (PreparedStatement up = c.prepareStatement("""
+                UPDATE _ingest.checkpoint SET position = ?::jsonb, rows_staged = ?, chunks = ?, snapshots = ?,
+                       updated_at = clock_timestamp()
+                WHERE target = ? AND interval_start = ? AND interval_end = ? AND chunks = ?""")) {
+            up.setString(1, next.position());
+            up.setLong(2, next.rows());
+            up.setInt(3, next.chunks());
+            up.setInt(4, next.snapshots());
+            up.setString(5, target);
+            up.setTimestamp(6, Timestamp.from(request.interval().start()));
+            up.setTimestamp(7, Timestamp.from(request.interval().end()));
+            up.setInt(8, next.chunks() - 1);
+            if (up.executeUpdate() != 1) {
+                throw new IngestException(ErrorCode.LOCKED, "the checkpoint of " + target + " " + request.interval()
+                        + " was moved by another run; this run stops without publishing");
             }
         }
     }

@@ -1,20 +1,14 @@
 package com.shopflow.ingest.core.landing;
 
+import com.shopflow.ingest.core.config.DbSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.List;
-import java.util.StringJoiner;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import com.shopflow.ingest.core.ErrorCode;
-import com.shopflow.ingest.core.IngestException;
-import com.shopflow.ingest.core.config.DbSettings;
-import com.shopflow.ingest.core.pg.Identifiers;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -36,7 +30,7 @@ public final class StagingLanes implements AutoCloseable {
     private sealed interface Item permits Start, Data, End {
     }
 
-    private record Start(int chunk, String sql) implements Item {
+    private record Start(String sql) implements Item {
     }
 
     private record Data(byte[] block, int length) implements Item {
@@ -46,7 +40,6 @@ public final class StagingLanes implements AutoCloseable {
     }
 
     private final Landing landing;
-    private final String staging;
     private final BlockingQueue<byte[]> pool;
     private final Lane[] lanes;
     private final Object turn = new Object();
@@ -54,9 +47,8 @@ public final class StagingLanes implements AutoCloseable {
     private Checkpoint handedOut;
     private volatile Exception failure;
 
-    StagingLanes(Landing landing, DbSettings warehouse, String task, String staging, Checkpoint from, int count) {
+    StagingLanes(Landing landing, DbSettings warehouse, String task, Checkpoint from, int count) {
         this.landing = landing;
-        this.staging = staging;
         this.committed = from;
         this.handedOut = from;
         int n = Math.max(1, Math.min(MAX_LANES, count));
@@ -80,11 +72,9 @@ public final class StagingLanes implements AutoCloseable {
 
     /** Opens the next chunk on its lane; write its rows to the returned stream, then {@link #end} it. */
     public Chunk begin(String copyOptions, List<String> columns) throws IOException {
-        StringJoiner cols = new StringJoiner(", ", "(", ")");
-        columns.forEach(c -> cols.add(Identifiers.quote(c)));
         int chunk = handedOut.chunks() + 1;
         Lane lane = lanes[chunk % lanes.length];
-        lane.put(new Start(chunk, "COPY " + staging + " " + cols + " FROM STDIN (" + copyOptions + ")"));
+        lane.put(new Start(landing.copyIntoStaging(copyOptions, columns)));
         return new Chunk(lane, chunk);
     }
 
@@ -285,23 +275,7 @@ public final class StagingLanes implements AutoCloseable {
             if (failure != null) {
                 return;
             }
-            try (PreparedStatement up = connection.prepareStatement("""
-                    UPDATE _ingest.checkpoint SET position = ?::jsonb, rows_staged = ?, chunks = ?, snapshots = ?,
-                           updated_at = clock_timestamp()
-                    WHERE target = ? AND interval_start = ? AND interval_end = ? AND chunks = ?""")) {
-                up.setString(1, reached.position());
-                up.setLong(2, reached.rows());
-                up.setInt(3, reached.chunks());
-                up.setInt(4, reached.snapshots());
-                up.setString(5, landing.target());
-                up.setTimestamp(6, Timestamp.from(landing.interval().start()));
-                up.setTimestamp(7, Timestamp.from(landing.interval().end()));
-                up.setInt(8, reached.chunks() - 1);
-                if (up.executeUpdate() != 1) {
-                    throw new IngestException(ErrorCode.LOCKED, "the checkpoint of " + landing.target() + " " + landing.interval()
-                            + " was moved by another run; this run stops without publishing");
-                }
-            }
+            landing.advanceCheckpoint(connection, reached);
             connection.commit();
             synchronized (turn) {
                 committed = reached;
