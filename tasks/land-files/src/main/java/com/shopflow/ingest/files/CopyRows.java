@@ -68,7 +68,8 @@ final class CopyRows {
         buf[n++] = ',';
         putLong(r.line());
         buf[n++] = '\n';
-        keys.add(r.value(), 0, r.unquote(keyField));
+        int keyLength = r.unquote(keyField); // before value(): it may replace the buffer
+        keys.add(r.value(), 0, keyLength);
     }
 
     void finish() throws IOException {

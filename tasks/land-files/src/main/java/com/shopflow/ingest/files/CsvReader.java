@@ -352,7 +352,8 @@ final class CsvReader implements Closeable {
 
     /** Field {@code i} decoded as UTF-8 with quotes removed (for headers and messages; rows are copied as bytes). */
     String text(int i) {
-        return new String(value, 0, unquote(i), StandardCharsets.UTF_8);
+        int n = unquote(i); // first: it may replace the buffer
+        return new String(value, 0, n, StandardCharsets.UTF_8);
     }
 
     /** Puts field {@code i}'s value, quotes removed and doubled quotes undone, in {@link #value()}; returns its length. */

@@ -30,4 +30,20 @@ class CopyRowsTest {
         assertEquals(1, keys.repeated().size(), "a quoted key is the same key as the unquoted one");
         assertEquals(3, keys.count());
     }
+
+    @Test
+    void shouldHashLongKeysByTheirWholeValue() throws IOException {
+        String key = "K".repeat(5_000);
+        String in = "order_ref,v\n" + key + ",1\n\"" + key + "\",2\n" + key + "X,3\n";
+        KeyHashes keys = KeyHashes.standard();
+        try (CsvReader r = new CsvReader(new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)), 1 << 16)) {
+            r.next();
+            CopyRows c = new CopyRows(keys);
+            c.begin(new ByteArrayOutputStream());
+            while (r.next()) {
+                c.write(r, 0);
+            }
+        }
+        assertEquals(1, keys.repeated().size(), "the same long key, quoted or not, is one key; a longer one is another");
+    }
 }
