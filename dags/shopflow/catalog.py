@@ -84,10 +84,12 @@ def secret_env(settings: Settings, kind: TaskKind) -> tuple[SecretEnv, ...]:
 
 
 def plain_env(settings: Settings) -> dict[str, str]:
-    """Non-secret environment of every task: the run id for the load ledger, plus the configured extras."""
+    """Non-secret environment of every task: the run id for the load ledger and the try number for the summary,
+    plus the configured extras."""
     env = dict(settings.task_env)
-    # The apps default --run-id to this variable; a pod does not inherit the worker's AIRFLOW_CTX_* variables.
+    # The apps default --run-id and --try-number to these; a pod does not inherit the worker's AIRFLOW_CTX_* variables.
     env["AIRFLOW_CTX_DAG_RUN_ID"] = "{{ run_id }}"
+    env["AIRFLOW_CTX_TRY_NUMBER"] = "{{ ti.try_number }}"
     return env
 
 

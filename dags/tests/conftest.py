@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 DAGS = Path(__file__).resolve().parents[1]
@@ -150,7 +151,8 @@ def hook():
 def render_task(dag, task, day):
     """Renders the task's templates for the scheduled run of `day` (a pendulum datetime), as a worker would."""
     ctx = {"data_interval_start": day, "data_interval_end": day.add(days=1), "logical_date": day,
-           "run_id": f"scheduled__{day.isoformat()}", "dag": dag, "task": task, "params": {}}
+           "run_id": f"scheduled__{day.isoformat()}", "dag": dag, "task": task, "params": {},
+           "ti": types.SimpleNamespace(try_number=1)}
     task.render_template_fields(ctx)
 
 

@@ -80,6 +80,10 @@ def test_dag_test_lands_one_interval_and_a_rerun_changes_nothing(request, monkey
     assert_run_succeeded(first)
     summary = xcom(first, "extract_db_orders")
     assert summary["outcome"] == "landed" and summary["target"] == "raw.orders"
+    # The XCom is the tasks' one summary schema (README "The run summary"), with Airflow's try number.
+    assert list(summary) == ["summary_version", "task", "target", "interval", "outcome", "rows", "partition", "schema_version",
+                             "attempt", "try_number", "run_id", "error", "timings", "details"], summary
+    assert summary["try_number"] == 1 and summary["attempt"] >= 1 and summary["error"] is None, summary
     with shop.connect(warehouse_url) as conn:
         for table in ("customers", "orders"):
             assert sources.raw_partition_rows(conn, table, D.isoformat(), D.add(days=1).isoformat()) > 0, table

@@ -105,8 +105,10 @@ public class ExtractApiCommand implements Callable<Integer> {
             try {
                 ProductsSource source = new ProductsSource(client, token, iv, api.pageSize(), budget, retry,
                         Duration.ofSeconds(api.rateLimitMaxWaitSeconds()), stats);
+                long staging = System.nanoTime();
                 ProductsExtraction.Outcome out = new ProductsExtraction(landing, source, TARGET, iv, api.pagesPerChunk(),
                         Duration.ofSeconds(api.cursorMaxAgeSeconds()), api.maxCursorRestarts(), retry, stats).run();
+                long publishing = System.nanoTime();
                 Landing.Published p = landing.publish(new Dedup(List.of("id"), List.of("updated_at")),
                         out.watermark() == null ? null : out.watermark().toString(), (c, runId) -> {
                             try (var up = c.prepareStatement("UPDATE _ingest.load_run SET requests = ? WHERE run_id = ?")) {
@@ -115,9 +117,10 @@ public class ExtractApiCommand implements Callable<Integer> {
                                 up.executeUpdate();
                             }
                         });
-                return summary(iv, stats).put("rows", p.rows()).put("duplicates_removed", p.duplicatesRemoved())
-                        .put("pages", out.pages()).put("resumed_pages", out.resumedPages()).put("attempt", landing.attempt())
-                        .put("schema_version", p.schemaVersion()).put("partition", p.partitionTable());
+                return summary(iv, stats).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())
+                        .attempt(landing.attempt()).runId(landing.runId())
+                        .phase("stage", (publishing - staging) / 1_000_000).phase("publish", (System.nanoTime() - publishing) / 1_000_000)
+                        .put("duplicates_removed", p.duplicatesRemoved()).put("pages", out.pages()).put("resumed_pages", out.resumedPages());
             } catch (IngestException e) {
                 landing.fail(e);
                 throw e;
@@ -140,8 +143,8 @@ public class ExtractApiCommand implements Callable<Integer> {
     private static RunSummary summary(Interval iv, FetchStats stats) {
         return new RunSummary(TASK, TARGET, iv).put("requests", stats.requests).put("rate_limited", stats.rateLimited)
                 .put("retries", stats.retries).put("items_read", stats.items).put("items_outside_interval", stats.skipped)
-                .put("cursor_restarts", stats.cursorRestarts).put("budget_wait_ms", stats.budgetWaitMillis)
-                .put("rate_limit_wait_ms", stats.rateLimitWaitMillis);
+                .put("cursor_restarts", stats.cursorRestarts).phase("budget_wait", stats.budgetWaitMillis)
+                .phase("rate_limit_wait", stats.rateLimitWaitMillis);
     }
 
     private String token() {

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.simulator.api.ApiFaults;
 import com.shopflow.ingest.simulator.api.ProductsApiServer;
 import com.shopflow.ingest.testkit.AppProcess;
@@ -59,11 +60,22 @@ class ExtractApiIT {
         long n = api.truth(ApiHarness.S, ApiHarness.E).size();
         assertEquals(n, Json.longField(json, "rows"));
         assertEquals("landed", Json.field(json, "outcome"));
+        assertEquals(RunSummary.FIELDS, Json.keys(json), json);
+        assertTrue(Json.field(json, "partition").startsWith("raw_partitions.products__"), json);
+        assertEquals(1, Json.longField(json, "attempt"), json);
         assertEquals((n + 49) / 50, Json.longField(json, "requests"), "one request per page, no more");
         assertEquals(0, Json.longField(json, "rate_limited"));
         String first = checksum(db);
         ok(app(db, api));
         assertEquals(first, checksum(db), "a second run leaves the partition identical");
+
+        String[] dryArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(ARGS), java.util.stream.Stream.of("--dry-run"))
+                .toArray(String[]::new);
+        AppProcess.Result dry = app(db, api).run(Duration.ofMinutes(1), dryArgs);
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertEquals("dry-run", Json.field(dry.lastStdoutLine(), "outcome"));
+        assertEquals(RunSummary.FIELDS, Json.keys(dry.lastStdoutLine()), dry.lastStdoutLine());
+        assertEquals(Math.min(n, 50), Json.longField(dry.lastStdoutLine(), "first_page_items"));
     }
 
     @Test
@@ -118,6 +130,8 @@ class ExtractApiIT {
         assertTrue(r.firstStderrLine().contains("refused the token"), r.firstStderrLine());
         assertFalse(r.stdout().contains(wrong) || r.stderr().contains(wrong), "the token leaked");
         assertEquals("AUTH", Json.field(r.lastStdoutLine(), "code"));
+        assertEquals(RunSummary.FIELDS, Json.keys(r.lastStdoutLine()), r.lastStdoutLine());
+        assertEquals("failed", Json.field(r.lastStdoutLine(), "outcome"));
         assertEquals(1, api.counters().status(401), "no retry of a 401");
     }
 

@@ -98,6 +98,7 @@ public class ExtractDbCommand implements Callable<Integer> {
         SourceQuery query = new SourceQuery(described, landing.schema(), interval);
         int chunkRows = config.landing().chunkRows();
         Checkpoint cp = landing.checkpoint();
+        long staging = System.nanoTime();
         boolean done = false;
         int failures = 0;
         while (!done) {
@@ -129,21 +130,24 @@ public class ExtractDbCommand implements Callable<Integer> {
             }
         }
         source.finish();
+        long publishing = System.nanoTime();
         KeysetPosition last = KeysetPosition.fromJson(cp.position());
         boolean mayRepeat = cp.snapshots() > 1 || !described.keyUnique() || !tables.singleSnapshot();
         Landing.Published p = landing.publish(mayRepeat ? new Dedup(List.of(described.spec().key()), List.of(described.spec().cursor())) : null,
                 last == null ? null : last.cursorInstant().toString(), null);
         return new RunSummary("extract-db", "raw." + table, interval)
-                .put("rows", p.rows())
+                .rows(p.rows())
+                .partition(p.partitionTable())
+                .schemaVersion(p.schemaVersion())
+                .attempt(landing.attempt())
+                .runId(landing.runId())
+                .phase("stage", (publishing - staging) / 1_000_000)
+                .phase("publish", (System.nanoTime() - publishing) / 1_000_000)
                 .put("rows_read", landing.progress().rowsRead())
                 .put("rows_resumed", landing.rowsResumed())
                 .put("duplicates_removed", p.duplicatesRemoved())
                 .put("chunks", cp.chunks())
-                .put("source_snapshots", cp.snapshots())
-                .put("schema_version", p.schemaVersion())
-                .put("attempt", landing.attempt())
-                .put("run_id", landing.runId().toString())
-                .put("partition_table", p.partitionTable());
+                .put("source_snapshots", cp.snapshots());
     }
 
     private static IngestException classify(Exception e) {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.cli.RunSummary;
+import com.shopflow.ingest.core.landing.PartitionNames;
 import com.shopflow.ingest.testkit.AppProcess;
 import com.shopflow.ingest.testkit.Json;
 import com.shopflow.ingest.testkit.PostgresServer;
@@ -35,12 +38,19 @@ class ExtractDbIT {
         assertEquals(f.sourceTruth("orders", ORDER_COLS, DAY1, DAY2), f.landed("orders", ORDER_COLS, DAY1, DAY2));
         assertEquals(f.scalar(f.source, "SELECT count(*) FROM orders WHERE updated_at < '" + DAY2 + "'"), Json.longField(r.lastStdoutLine(), "rows"));
         assertEquals("landed", Json.field(r.lastStdoutLine(), "outcome"));
+        assertEquals(RunSummary.FIELDS, Json.keys(r.lastStdoutLine()), r.lastStdoutLine());
+        String partition = "raw_partitions." + PartitionNames.of("orders", Interval.parse(DAY1.toString(), DAY2.toString())).published();
+        assertEquals(partition, Json.field(r.lastStdoutLine(), "partition"));
+        assertEquals(1, Json.longField(r.lastStdoutLine(), "attempt"), "the first ledger attempt of this partition");
+        assertEquals("null", Json.field(r.lastStdoutLine(), "try_number"), "no orchestrator try number given");
         String first = f.partition("orders", DAY1, DAY2);
 
         assertEquals(0, app.run(args("orders", DAY2, DAY3)).exitCode());
         String other = f.partition("orders", DAY2, DAY3);
-        AppProcess.Result again = app.run(args("orders", DAY1, DAY2));
+        AppProcess.Result again = app.env("AIRFLOW_CTX_TRY_NUMBER", "3").run(args("orders", DAY1, DAY2));
         assertEquals(0, again.exitCode(), again.toString());
+        assertEquals(2, Json.longField(again.lastStdoutLine(), "attempt"), "the second ledger row of this partition");
+        assertEquals(3, Json.longField(again.lastStdoutLine(), "try_number"), "Airflow's try, from AIRFLOW_CTX_TRY_NUMBER");
         assertEquals(first, f.partition("orders", DAY1, DAY2), "re-run must give an identical partition, metadata included");
         assertEquals(other, f.partition("orders", DAY2, DAY3), "other partitions are untouched");
         assertEquals(2, f.scalar(f.warehouse, "SELECT count(*) FROM _ingest.load_run WHERE target = 'raw.orders' AND interval_start = '"
@@ -205,6 +215,9 @@ class ExtractDbIT {
         assertEquals(f.scalar(f.source, "SELECT count(*) FROM orders WHERE updated_at < '" + DAY2 + "'"),
                 Json.longField(dry.lastStdoutLine(), "rows_in_source"));
         assertEquals("false", Json.field(dry.lastStdoutLine(), "partition_present"));
+        assertEquals("dry-run", Json.field(dry.lastStdoutLine(), "outcome"));
+        assertEquals(RunSummary.FIELDS, Json.keys(dry.lastStdoutLine()), dry.lastStdoutLine());
+        assertEquals("null", Json.field(dry.lastStdoutLine(), "rows"), "a dry run lands no rows");
         assertEquals(0, f.scalar(f.warehouse, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('raw', '_ingest')"), "a dry run writes nothing");
 
         assertEquals(0, app.run(args("orders", DAY1, DAY2)).exitCode());
@@ -238,6 +251,8 @@ class ExtractDbIT {
         assertTrue(r.firstStderrLine().contains(message), "first stderr line: " + r.firstStderrLine());
         assertFalse(r.stdout().contains(PostgresServer.PASSWORD) || r.stderr().contains(PostgresServer.PASSWORD), "password leaked\n" + r);
         assertTrue(r.lastStdoutLine().startsWith("{") && r.lastStdoutLine().contains("\"outcome\":\"failed\""), r.lastStdoutLine());
+        assertEquals(RunSummary.FIELDS, Json.keys(r.lastStdoutLine()), r.lastStdoutLine());
+        assertEquals(code, Json.longField(r.lastStdoutLine(), "exit_code"), r.lastStdoutLine());
         assertNotEquals(-1, r.firstStderrLine().indexOf("extract-db failed"));
     }
 }

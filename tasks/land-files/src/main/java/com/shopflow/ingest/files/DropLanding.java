@@ -15,6 +15,7 @@ import com.shopflow.ingest.core.landing.Catalog;
 import com.shopflow.ingest.core.landing.Column;
 import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.landing.PartitionNames;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
 import com.shopflow.ingest.core.landing.Shape;
 import java.nio.charset.StandardCharsets;
@@ -77,14 +78,15 @@ final class DropLanding {
         LOG.infof("%s %s: %d days, %d files, %d stray entries ignored (planned in %.1f s)", target(), iv, plan.days().size(),
                 plan.files().size(), plan.stray().size(), (planned - began) / 1e9);
         if (options.dryRun()) {
-            return summary(iv, plan);
+            return summary(iv, plan).phase("plan", (planned - began) / 1_000_000);
         }
         DbSettings wh = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
         FileLedger.Landed before = previous(wh, iv);
         if (before != null && !files.relandUnchanged() && before.sha256ByFile().equals(shaByFile(plan))) {
             LOG.infof("every file of %s %s equals the file ledger of the published partition; nothing to do", target(), iv);
-            RunSummary s = summary(iv, plan).put("rows", before.rows()).put("bad_rows", before.badRows())
-                    .put("duplicates_removed", 0).put("partition_unchanged", true);
+            RunSummary s = summary(iv, plan).outcome(RunSummary.Outcome.UNCHANGED).rows(before.rows())
+                    .partition(Catalog.PARTITIONS + "." + PartitionNames.of(feed, iv).published())
+                    .phase("plan", (planned - began) / 1_000_000).put("bad_rows", before.badRows()).put("duplicates_removed", 0);
             delivery(s, plan, before);
             return s;
         }
@@ -112,9 +114,10 @@ final class DropLanding {
                         PendingQuarantine.publish(c, runId, target(), iv);
                     });
             LOG.infof("deduplicated and published in %.1f s", (System.nanoTime() - t1) / 1e9);
-            RunSummary s = summary(iv, plan).put("rows", p.rows()).put("bad_rows", done.totalBad())
-                    .put("duplicates_removed", p.duplicatesRemoved()).put("partition_unchanged", false)
-                    .put("schema_version", p.schemaVersion()).put("run_id", landing.runId().toString());
+            RunSummary s = summary(iv, plan).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())
+                    .attempt(landing.attempt()).runId(landing.runId()).phase("plan", (planned - began) / 1_000_000)
+                    .phase("stage", (t1 - t0) / 1_000_000).phase("publish", (System.nanoTime() - t1) / 1_000_000)
+                    .put("bad_rows", done.totalBad()).put("duplicates_removed", p.duplicatesRemoved());
             delivery(s, plan, before);
             return s;
         } catch (Exception e) {
@@ -179,16 +182,16 @@ final class DropLanding {
     private RunSummary summary(Interval iv, DropPlan plan) {
         RunSummary s = new RunSummary(TASK, target(), iv);
         s.put("feed", feed);
-        ArrayNode days = s.node().putArray("days");
+        ArrayNode days = s.details().putArray("days");
         plan.days().forEach(d -> days.add(d.toString()));
         if (!plan.emptyDays().isEmpty()) {
-            ArrayNode empty = s.node().putArray("missing_days_landed_empty");
+            ArrayNode empty = s.details().putArray("missing_days_landed_empty");
             plan.emptyDays().forEach(d -> empty.add(d.toString()));
         }
-        ObjectNode f = s.node().putObject("files");
+        ObjectNode f = s.details().putObject("files");
         f.put("landed", plan.files().size());
         f.put("stray", plan.stray().size());
-        ArrayNode stray = s.node().putArray("stray_files");
+        ArrayNode stray = s.details().putArray("stray_files");
         plan.stray().stream().limit(50).forEach(stray::add);
         return s;
     }
@@ -210,14 +213,14 @@ final class DropLanding {
             }
         }
         long gone = old.keySet().stream().filter(n -> plan.files().stream().noneMatch(f -> f.name().equals(n))).count();
-        ObjectNode f = (ObjectNode) s.node().get("files");
+        ObjectNode f = (ObjectNode) s.details().get("files");
         f.put("new", added);
         f.put("changed", changed.size());
         f.put("unchanged", same);
         f.put("removed", gone);
         if (!changed.isEmpty()) {
             LOG.infof("re-delivered with new content, partition re-landed: %s", changed);
-            ArrayNode a = s.node().putArray("changed_files");
+            ArrayNode a = s.details().putArray("changed_files");
             changed.forEach(a::add);
         }
     }

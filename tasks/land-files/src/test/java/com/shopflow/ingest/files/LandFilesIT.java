@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.testkit.AppProcess;
 import com.shopflow.ingest.testkit.Json;
 import java.io.ByteArrayOutputStream;
@@ -32,12 +33,22 @@ class LandFilesIT {
         drop.done(DAY);
         Warehouse wh = new Warehouse("lf_drift", drop);
 
+        AppProcess.Result dry = wh.app.run("--feed", "marketplace_orders", "--start", Warehouse.START, "--end", Warehouse.END, "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertEquals("dry-run", Json.field(dry.lastStdoutLine(), "outcome"));
+        assertEquals(RunSummary.FIELDS, Json.keys(dry.lastStdoutLine()), dry.lastStdoutLine());
+        assertEquals(2, Json.longField(dry.lastStdoutLine(), "landed"), "the two files a run would land");
+
         AppProcess.Result r = wh.land();
         assertEquals(0, r.exitCode(), r.toString());
         String json = r.lastStdoutLine();
         assertEquals(101, Json.longField(json, "rows"), json);
         assertEquals(1, Json.longField(json, "duplicates_removed"), json);
         assertEquals("landed", Json.field(json, "outcome"));
+        assertEquals(RunSummary.FIELDS, Json.keys(json), json);
+        assertEquals(1, Json.longField(json, "attempt"), json);
+        assertTrue(Json.field(json, "partition").startsWith("raw_partitions.marketplace_orders__"), json);
+        assertTrue(Json.longField(json, "stage_ms") >= 0 && Json.longField(json, "publish_ms") >= 0, json);
         assertEquals("new5@example.com|9|1.50|EUR", wh.one("SELECT customer_email || '|' || quantity || '|' || discount || '|' || currency "
                 + "FROM raw.marketplace_orders WHERE order_ref = 'A5'"), "the later file wins, its values under their header names");
         assertEquals("", wh.one("SELECT discount FROM raw.marketplace_orders WHERE order_ref = 'A200'"), "an empty field lands as written");
@@ -53,8 +64,11 @@ class LandFilesIT {
         // Unchanged re-delivery: nothing changes, still exit 0.
         AppProcess.Result again = wh.land();
         assertEquals(0, again.exitCode(), again.toString());
-        assertEquals("true", Json.field(again.lastStdoutLine(), "partition_unchanged"));
+        assertEquals("unchanged", Json.field(again.lastStdoutLine(), "outcome"));
+        assertEquals(RunSummary.FIELDS, Json.keys(again.lastStdoutLine()), again.lastStdoutLine());
         assertEquals(101, Json.longField(again.lastStdoutLine(), "rows"));
+        assertEquals(Json.field(json, "partition"), Json.field(again.lastStdoutLine(), "partition"));
+        assertEquals("null", Json.field(again.lastStdoutLine(), "attempt"), "an unchanged drop opens no ledger attempt");
         assertEquals(first, wh.checksum());
 
         // Forced re-land of the same files: the partition is identical, metadata columns included.
@@ -62,7 +76,8 @@ class LandFilesIT {
                 "--start", Warehouse.START, "--end", Warehouse.END);
         wh.app.env("INGEST_FILES_RELAND_UNCHANGED", "false");
         assertEquals(0, forced.exitCode(), forced.toString());
-        assertEquals("false", Json.field(forced.lastStdoutLine(), "partition_unchanged"));
+        assertEquals("landed", Json.field(forced.lastStdoutLine(), "outcome"));
+        assertEquals(2, Json.longField(forced.lastStdoutLine(), "attempt"), forced.lastStdoutLine());
         assertEquals(first, wh.checksum());
 
         // The partner re-sends file 01 under the same name with corrected content: detected and re-landed.
@@ -136,6 +151,8 @@ class LandFilesIT {
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.firstStderrLine().contains("day 2026-11-23 has no _DONE marker"), r.firstStderrLine());
         assertEquals("NOT_READY", Json.field(r.lastStdoutLine(), "code"));
+        assertEquals(RunSummary.FIELDS, Json.keys(r.lastStdoutLine()), r.lastStdoutLine());
+        assertEquals("failed", Json.field(r.lastStdoutLine(), "outcome"));
 
         AppProcess.Result missing = wh.land("2026-11-24T00:00:00Z", "2026-11-25T00:00:00Z");
         assertEquals(1, missing.exitCode(), missing.toString());

@@ -1,5 +1,7 @@
 package com.shopflow.ingest.testkit;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,6 +16,39 @@ public final class Json {
             return null;
         }
         return m.group(2) != null ? m.group(2) : m.group(1);
+    }
+
+    /** The keys of the top-level object, in order (to check a summary against its schema). */
+    public static List<String> keys(String json) {
+        List<String> keys = new ArrayList<>();
+        int depth = 0;
+        boolean expectKey = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '"') {
+                int end = i + 1;
+                StringBuilder s = new StringBuilder();
+                for (; json.charAt(end) != '"'; end++) {
+                    if (json.charAt(end) == '\\') {
+                        end++;
+                    }
+                    s.append(json.charAt(end));
+                }
+                if (depth == 1 && expectKey) {
+                    keys.add(s.toString());
+                    expectKey = false;
+                }
+                i = end;
+            } else if (c == '{' || c == '[') {
+                depth++;
+                expectKey = depth == 1;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            } else if (c == ',' && depth == 1) {
+                expectKey = true;
+            }
+        }
+        return keys;
     }
 
     public static long longField(String json, String name) {

@@ -20,6 +20,10 @@ public class IntervalOptions {
             description = "Orchestrator run id, recorded in the ledger (default: $AIRFLOW_CTX_DAG_RUN_ID)")
     String runId;
 
+    @Option(names = "--try-number", paramLabel = "<n>", defaultValue = "${env:AIRFLOW_CTX_TRY_NUMBER}",
+            description = "Orchestrator try number, reported in the summary as try_number (default: $AIRFLOW_CTX_TRY_NUMBER)")
+    String tryNumber;
+
     @Option(names = "--xcom", description = "Also write the JSON summary to the XCom file (by default only when /airflow/xcom exists)")
     boolean xcom;
 
@@ -35,6 +39,22 @@ public class IntervalOptions {
 
     public String runId() {
         return runId == null || runId.isBlank() ? null : runId;
+    }
+
+    /**
+     * The orchestrator's try number, or null when absent or not a positive integer: it only informs the summary,
+     * so a malformed value from the environment never fails a landing.
+     */
+    public Integer tryNumber() {
+        if (tryNumber == null || tryNumber.isBlank()) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(tryNumber.strip());
+            return n > 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     public boolean dryRun() {

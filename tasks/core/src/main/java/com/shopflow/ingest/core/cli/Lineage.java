@@ -98,7 +98,7 @@ public final class Lineage {
             nominal.put("nominalStartTime", interval.start().toString());
             nominal.put("nominalEndTime", interval.end().toString());
         }
-        if (summary != null && summary.node().has("error")) {
+        if (summary != null && summary.node().path("error").isObject()) {
             ObjectNode err = runFacets.putObject("errorMessage");
             facet(err, "ErrorMessageRunFacet");
             err.put("message", summary.node().get("error").get("message").asText());
@@ -124,7 +124,7 @@ public final class Lineage {
             partition.put("intervalStart", interval.start().toString());
             partition.put("intervalEnd", interval.end().toString());
         }
-        if (summary != null && summary.node().has("rows")) {
+        if (summary != null && summary.node().path("rows").isNumber()) {
             ObjectNode stats = out.putObject("outputFacets").putObject("outputStatistics");
             facet(stats, "OutputStatisticsOutputDatasetFacet");
             stats.put("rowCount", summary.node().get("rows").asLong());

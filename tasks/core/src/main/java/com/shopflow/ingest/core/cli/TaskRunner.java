@@ -1,6 +1,5 @@
 package com.shopflow.ingest.core.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
@@ -52,7 +51,9 @@ public final class TaskRunner {
                 lineage.start(task, input, output, interval);
             }
             summary = body.run();
-            summary.put("outcome", options.dryRun() ? "dry-run" : "landed");
+            if (summary.outcome() == null) {
+                summary.outcome(options.dryRun() ? RunSummary.Outcome.DRY_RUN : RunSummary.Outcome.LANDED);
+            }
             exit = 0;
         } catch (Throwable t) {
             IngestException e = t instanceof IngestException ie ? ie
@@ -66,15 +67,9 @@ public final class TaskRunner {
             } else if (!(t instanceof IngestException) || e.code() == ErrorCode.INTERNAL) {
                 LOG.debug("failure detail", t);
             }
-            summary = new RunSummary(task, target, interval);
-            summary.put("outcome", "failed");
-            ObjectNode error = summary.node().putObject("error");
-            error.put("code", e.code().name());
-            error.put("retryable", e.retryable());
-            error.put("exit_code", exit);
-            error.put("message", Redaction.scrub(e.getMessage()));
+            summary = new RunSummary(task, target, interval).failed(e.code(), e.retryable(), exit, e.getMessage());
         }
-        summary.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        summary.tryNumber(options.tryNumber()).phase("duration", (System.nanoTime() - t0) / 1_000_000);
         if (interval != null && !options.dryRun()) {
             if (exit == 0) {
                 lineage.complete(task, input, output, interval, summary);

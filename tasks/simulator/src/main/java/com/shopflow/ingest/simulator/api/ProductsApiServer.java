@@ -49,8 +49,14 @@ public final class ProductsApiServer implements AutoCloseable {
         ProductsApiServer s = new ProductsApiServer(options);
         try {
             s.http = new HttpLoop(options.bindAddress(), options.port(), s::handle);
+        } catch (java.net.BindException e) {
+            String where = options.bindAddress() + ":" + options.port();
+            throw new IllegalStateException("the products API could not listen on " + where + ": "
+                    + ("Address already in use".equals(e.getMessage()) ? "the port is already taken by another program (an earlier simulator api?);"
+                    + " stop it or choose another --port (0: any free port)" : e.getMessage()), e);
         } catch (IOException e) {
-            throw new IllegalStateException("the products API could not listen on " + options.bindAddress() + ":" + options.port(), e);
+            throw new IllegalStateException("the products API could not listen on " + options.bindAddress() + ":" + options.port() + ": "
+                    + e.getMessage(), e);
         }
         return s;
     }

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code simulator postgres}: starts a real PostgreSQL with the databases {@code shop} and {@code warehouse},
- * prints one JSON line (host, port, user, the two JDBC URLs; never the password) and serves until SIGTERM or
- * SIGINT, when a shutdown hook stops the server cleanly.
+ * prints one JSON line (host, port, user, the two JDBC URLs, data directory and server log; never the password) and
+ * serves until SIGTERM or SIGINT, when a shutdown hook stops the server cleanly.
  */
 @Command(name = "postgres", mixinStandardHelpOptions = true,
         description = "Runs an embedded PostgreSQL with databases shop and warehouse until SIGTERM/SIGINT.")
@@ -64,6 +64,7 @@ public class PostgresCommand implements Callable<Integer> {
         out.put("shop_url", pg.jdbcUrl("shop"));
         out.put("warehouse_url", pg.jdbcUrl("warehouse"));
         out.put("data_dir", pg.dataDir().toString());
+        out.put("server_log", pg.serverLog().toString());
         System.out.println(out);
         System.out.flush();
         // Serve until the JVM is asked to stop; the hook above then stops the server.

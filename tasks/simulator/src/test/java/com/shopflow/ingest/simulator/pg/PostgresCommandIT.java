@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.shopflow.ingest.testkit.AppProcess;
 import com.shopflow.ingest.testkit.Json;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,6 +41,8 @@ class PostgresCommandIT {
         assertEquals("postgres", Json.field(line, "user"));
         assertEquals("localhost", Json.field(line, "host"));
         assertTrue(Files.exists(data.resolve("PG_VERSION")), "the data directory is kept");
+        assertEquals(tmp.resolve("data.log").toString(), Json.field(line, "server_log"));
+        assertTrue(Files.readString(tmp.resolve("data.log")).contains("database system is ready"), "the server's output is in its log");
 
         startQueryStop(data, c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM kept")) {
@@ -46,6 +50,40 @@ class PostgresCommandIT {
                 assertEquals("survives a restart", rs.getString(1));
             }
         });
+    }
+
+    @Test
+    void shouldSayThePortIsTakenInsteadOfWaitingForTheServer() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            for (String[] command : List.of(new String[] {"postgres"}, new String[] {"db", "start-postgres"})) {
+                List<String> args = new java.util.ArrayList<>(List.of(command));
+                args.addAll(List.of("--password-env", "SIM_PG_PASSWORD", "--port", Integer.toString(port)));
+                AppProcess.Result r = AppProcess.fromSystemProperty().env("SIM_PG_PASSWORD", PASSWORD)
+                        .run(Duration.ofSeconds(60), args.toArray(String[]::new));
+                assertEquals(2, r.exitCode(), r.toString());
+                assertEquals("simulator postgres failed: port " + port + " on 127.0.0.1 is already taken by another program (another "
+                        + "PostgreSQL or simulator?): stop it or choose another --port (0: any free port)", r.firstStderrLine(), r.toString());
+                assertEquals("", r.stdout().strip(), "no JSON line for a server that is not running");
+            }
+        }
+    }
+
+    @Test
+    void shouldNameTheServersOwnReasonWhenPostgresCannotStart() throws Exception {
+        // A data directory that looks initialised to the launcher and pg_ctl, but that the server refuses.
+        Path data = Files.createDirectories(tmp.resolve("broken"));
+        Files.writeString(data.resolve("postgresql.conf"), "");
+        Files.writeString(data.resolve("PG_VERSION"), "9.6\n");
+        AppProcess.Result r = AppProcess.fromSystemProperty().env("SIM_PG_PASSWORD", PASSWORD)
+                .run(Duration.ofSeconds(90), "postgres", "--password-env", "SIM_PG_PASSWORD", "--data-dir", data.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        String line = r.firstStderrLine();
+        assertTrue(line.startsWith("simulator postgres failed: PostgreSQL did not start: FATAL: "), line);
+        assertTrue(line.contains("9.6") || line.contains("permissions"), "the server's own reason: " + line);
+        assertTrue(line.endsWith("(server log: " + tmp.resolve("broken.log") + ")"), line);
+        assertTrue(Files.readString(tmp.resolve("broken.log")).contains("FATAL"), "the full log is kept");
+        assertFalse(line.contains("Gave up waiting"), "the launcher's timeout is not the cause: " + line);
     }
 
     interface ShopWork {
