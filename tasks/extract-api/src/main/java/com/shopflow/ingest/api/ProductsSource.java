@@ -55,7 +55,7 @@ final class ProductsSource {
             try {
                 return fetchOnce(cursor, number);
             } catch (IngestException e) {
-                if (!e.retryable() || attempt >= retry.maxAttempts()) {
+                if (!e.retryable() || e instanceof WaitBudget.Spent || attempt >= retry.maxAttempts()) {
                     throw e;
                 }
                 waits.spend(System.nanoTime() - t0);

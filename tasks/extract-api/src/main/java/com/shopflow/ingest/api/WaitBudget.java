@@ -32,9 +32,16 @@ final class WaitBudget {
     /** Fails the run when waiting {@code wait} more would pass the budget; {@code why} says what the wait is for. */
     void require(Duration wait, String why) {
         if (wait.toMillis() > remainingMillis() || remainingMillis() == 0) {
-            throw new IngestException(ErrorCode.SOURCE_UNAVAILABLE, why + ": waiting " + seconds(wait.toMillis())
+            throw new Spent(why + ": waiting " + seconds(wait.toMillis())
                     + " s more would pass this run's wait budget of " + total.toSeconds() + " s (INGEST_API_MAX_WAIT_SECONDS; "
                     + seconds(spentMillis()) + " s spent); the run stops, a later retry may succeed");
+        }
+    }
+
+    /** The budget is spent: retryable for the next run, but not within this one. */
+    static final class Spent extends IngestException {
+        Spent(String message) {
+            super(ErrorCode.SOURCE_UNAVAILABLE, message);
         }
     }
 
