@@ -120,7 +120,13 @@ final class PageParser {
             if (tok != JsonToken.VALUE_STRING) {
                 throw malformed(number, "\"next_cursor\" is neither a string nor null");
             }
-            return p.getText();
+            String c = p.getText();
+            String problem = stringProblem(c);
+            if (problem != null) {
+                // The cursor is saved in the checkpoint's jsonb: it could not be resumed from.
+                throw malformed(number, "\"next_cursor\" holds " + problem.substring(0, problem.indexOf(" in a string")));
+            }
+            return c;
         } catch (IOException e) {
             throw malformed(number, "\"next_cursor\" is not valid JSON");
         }

@@ -50,7 +50,8 @@ class PageParserTest {
             "{\"data\":[{\"id\":\"1\",\"updated_at\":\"2026-11-21T00:00:00Z\"}],\"next_cursor\":null}",
             "{\"data\":[{\"id\":1}],\"next_cursor\":null}",
             "{\"data\":[{\"id\":1,\"updated_at\":\"yesterday\"}],\"next_cursor\":null}",
-            "{\"data\":[],\"next_cursor\":null} trailing"}) {
+            "{\"data\":[],\"next_cursor\":null} trailing", "{\"data\":[],\"next_cursor\":\"a\\u0000\"}",
+            "{\"data\":[],\"next_cursor\":\"\\udc00\"}", "{\"data\":[5],\"next_cursor\":null}"}) {
             IngestException e = assertThrows(IngestException.class, () -> parse(body, 3), body);
             assertEquals(ErrorCode.DATA, e.code());
             assertTrue(e.getMessage().contains("page 3"), e.getMessage());
