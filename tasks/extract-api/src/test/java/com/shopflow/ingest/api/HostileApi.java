@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,10 +136,6 @@ final class HostileApi implements AutoCloseable {
 
     static String page(List<String> items, String next) {
         return "{\"data\":[" + String.join(",", items) + "],\"next_cursor\":" + (next == null ? "null" : "\"" + next + "\"") + "}";
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 
     @Override
