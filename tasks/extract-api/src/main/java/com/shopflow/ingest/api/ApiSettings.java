@@ -46,15 +46,44 @@ public interface ApiSettings {
     @WithDefault("8")
     int maxAttempts();
 
-    /** Total time a run may spend waiting on 429 answers before it gives up (retryable). */
-    @WithDefault("1800")
-    long rateLimitMaxWaitSeconds();
+    /**
+     * The run's wait budget: the time one run may spend on answers that did not come (429 waits with the refused
+     * requests themselves, failed attempts and the backoff after them). Beyond it the run fails as retryable.
+     */
+    @WithDefault("900")
+    long maxWaitSeconds();
 
+    /** The longest wait a {@code Retry-After} may impose at once; a longer one is capped (and logged). */
+    @WithDefault("300")
+    long retryAfterCapSeconds();
+
+    /** Connection set-up. */
     @WithDefault("10")
     int connectTimeoutSeconds();
 
+    /** Idle timeout: the longest the API may send no byte, headers and body alike. */
     @WithDefault("30")
     int readTimeoutSeconds();
+
+    /** Deadline for one whole request, body included: a body that trickles a byte at a time still ends. */
+    @WithDefault("120")
+    int requestTimeoutSeconds();
+
+    /** The largest answer accepted for one page (a larger one is a DATA error); about 80 KB per item at 100 items, and it fits the 128 MB heap of the images. */
+    @WithDefault("8388608")
+    long maxPageBytes();
+
+    /** Pages in a row that add no item beyond the greatest (updated_at, id) seen, while a next_cursor still comes. */
+    @WithDefault("5")
+    int maxPagesWithoutProgress();
+
+    /** Deepest nesting of an item that lands; deeper ones are quarantined (jsonb's parser is limited by its stack). */
+    @WithDefault("1000")
+    int maxItemDepth();
+
+    /** Share of an interval's items that may be quarantined before the run fails (exit 3), as land-files does per file. */
+    @WithDefault("0.05")
+    double maxBadShare();
 
     /** Clean restarts of the interval a run may make when the API refuses its cursor. */
     @WithDefault("3")

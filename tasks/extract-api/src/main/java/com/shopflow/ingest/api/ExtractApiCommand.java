@@ -1,6 +1,7 @@
 package com.shopflow.ingest.api;
 
 import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.Redaction;
@@ -18,17 +19,16 @@ import com.shopflow.ingest.core.landing.Landing;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
 import com.shopflow.ingest.core.landing.Shape;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,30 +84,38 @@ public class ExtractApiCommand implements Callable<Integer> {
         if (api.pageSize() < 1 || api.pageSize() > 100) {
             throw new IngestException(ErrorCode.CONFIG, "INGEST_API_PAGE_SIZE must be 1..100");
         }
-        ProductsClient client = QuarkusRestClientBuilder.newBuilder().baseUri(base)
-                .connectTimeout(api.connectTimeoutSeconds(), TimeUnit.SECONDS)
-                .readTimeout(api.readTimeoutSeconds(), TimeUnit.SECONDS)
-                // Every status comes back as a Response; ProductsSource classifies them.
-                .disableDefaultMapper(true)
-                .build(ProductsClient.class);
+        if (api.maxBadShare() < 0 || api.maxBadShare() > 1 || api.maxItemDepth() < 2 || api.maxPagesWithoutProgress() < 1) {
+            throw new IngestException(ErrorCode.CONFIG, "INGEST_API_MAX_BAD_SHARE must be 0..1, INGEST_API_MAX_ITEM_DEPTH at least 2"
+                    + " and INGEST_API_MAX_PAGES_WITHOUT_PROGRESS at least 1");
+        }
+        ProductsHttp http = new ProductsHttp(base, Duration.ofSeconds(api.connectTimeoutSeconds()), Duration.ofSeconds(api.readTimeoutSeconds()),
+                Duration.ofSeconds(api.requestTimeoutSeconds()), api.maxPageBytes());
         FetchStats stats = new FetchStats();
         RetryPolicy retry = RetryPolicy.of(api.maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
         Duration window = Duration.ofSeconds(api.budgetWindowSeconds());
+        WaitBudget waits = new WaitBudget(Duration.ofSeconds(api.maxWaitSeconds()));
+        PageParser parser = new PageParser(api.maxItemDepth());
         if (interval.dryRun()) {
-            return dryRun(client, token, iv, retry, window, stats);
+            ProductsSource source = new ProductsSource(http, token, iv, api.pageSize(), new LocalBudget(api.budgetRequests(), window), retry,
+                    waits, Duration.ofSeconds(api.retryAfterCapSeconds()), parser, stats);
+            Page first = source.fetch(null, 1).page();
+            return summary(iv, stats, waits).put("first_page_items", first.items().size()).put("first_page_quarantined", first.bad().size())
+                    .put("more_pages", !first.last());
         }
         DbSettings wh = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
         Landing.Request req = new Landing.Request(TASK, TABLE, SHAPE, List.of(), iv,
                 SchemaPolicy.forTable(TABLE, config.landing().schemaPolicy(), System.getenv()), interval.runId(),
                 Duration.ofSeconds(config.landing().lockWaitSeconds()), Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
         try (Landing landing = Landing.open(wh, req);
-             RequestBudget budget = new SharedBudget(wh, RequestBudget.name(url, token), api.budgetRequests(), window)) {
+             RequestBudget budget = new SharedBudget(wh, RequestBudget.name(url, token), api.budgetRequests(), window);
+             ApiQuarantine quarantine = new ApiQuarantine(wh, TARGET, iv)) {
             try {
-                ProductsSource source = new ProductsSource(client, token, iv, api.pageSize(), budget, retry,
-                        Duration.ofSeconds(api.rateLimitMaxWaitSeconds()), stats);
+                ProductsSource source = new ProductsSource(http, token, iv, api.pageSize(), budget, retry, waits,
+                        Duration.ofSeconds(api.retryAfterCapSeconds()), parser, stats);
+                ProductsExtraction.Limits limits = new ProductsExtraction.Limits(api.pagesPerChunk(), Duration.ofSeconds(api.cursorMaxAgeSeconds()),
+                        api.maxCursorRestarts(), api.maxPagesWithoutProgress(), api.maxBadShare());
                 long staging = System.nanoTime();
-                ProductsExtraction.Outcome out = new ProductsExtraction(landing, source, TARGET, iv, api.pagesPerChunk(),
-                        Duration.ofSeconds(api.cursorMaxAgeSeconds()), api.maxCursorRestarts(), retry, stats).run();
+                ProductsExtraction.Outcome out = new ProductsExtraction(landing, source, quarantine, TARGET, iv, limits, retry, stats).run();
                 long publishing = System.nanoTime();
                 Landing.Published p = landing.publish(new Dedup(List.of("id"), List.of("updated_at")),
                         out.watermark() == null ? null : out.watermark().toString(), (c, runId) -> {
@@ -116,35 +124,30 @@ public class ExtractApiCommand implements Callable<Integer> {
                                 up.setObject(2, runId);
                                 up.executeUpdate();
                             }
+                            ApiQuarantine.publish(c, runId, TARGET, iv);
                         });
-                return summary(iv, stats).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())
+                return summary(iv, stats, waits).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())
                         .attempt(landing.attempt()).runId(landing.runId())
                         .phase("stage", (publishing - staging) / 1_000_000).phase("publish", (System.nanoTime() - publishing) / 1_000_000)
-                        .put("duplicates_removed", p.duplicatesRemoved()).put("pages", out.pages()).put("resumed_pages", out.resumedPages());
+                        .put("duplicates_removed", p.duplicatesRemoved()).put("items_quarantined", out.quarantined())
+                        .put("pages", out.pages()).put("resumed_pages", out.resumedPages());
             } catch (IngestException e) {
                 landing.fail(e);
                 throw e;
             } catch (Exception e) {
-                IngestException ie = new IngestException(ErrorCode.INTERNAL, "unexpected failure: " + e.getMessage(), e);
+                IngestException ie = new IngestException(ErrorCode.INTERNAL, "unexpected failure: " + Failures.oneLine(e), e);
                 landing.fail(ie);
                 throw ie;
             }
         }
     }
 
-    private RunSummary dryRun(ProductsClient client, String token, Interval iv, RetryPolicy retry, Duration window, FetchStats stats)
-            throws Exception {
-        ProductsSource source = new ProductsSource(client, token, iv, api.pageSize(), new LocalBudget(api.budgetRequests(), window), retry,
-                Duration.ofSeconds(api.rateLimitMaxWaitSeconds()), stats);
-        Page first = source.fetch(null, 1).page();
-        return summary(iv, stats).put("first_page_items", first.items().size()).put("more_pages", !first.last());
-    }
-
-    private static RunSummary summary(Interval iv, FetchStats stats) {
+    private static RunSummary summary(Interval iv, FetchStats stats, WaitBudget waits) {
         return new RunSummary(TASK, TARGET, iv).put("requests", stats.requests).put("rate_limited", stats.rateLimited)
                 .put("retries", stats.retries).put("items_read", stats.items).put("items_outside_interval", stats.skipped)
                 .put("cursor_restarts", stats.cursorRestarts).phase("budget_wait", stats.budgetWaitMillis)
-                .phase("rate_limit_wait", stats.rateLimitWaitMillis);
+                .phase("rate_limit_wait", stats.rateLimitWaitMillis).phase("wait_budget_spent", waits.spentMillis())
+                .put("items_quarantined_this_attempt", stats.quarantined);
     }
 
     private String token() {
@@ -166,15 +169,30 @@ public class ExtractApiCommand implements Callable<Integer> {
         }
     }
 
-    private static URI baseUri(String url) {
+    /**
+     * PRODUCTS_API_URL, checked at once: a URL that does not parse (bad percent-encoding, spaces, a broken authority)
+     * is a configuration error, never a retry. The value itself is not printed: it may carry credentials.
+     */
+    static URI baseUri(String url) {
+        URI u;
         try {
-            URI u = URI.create(url.strip());
-            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-            return u;
-        } catch (IllegalArgumentException e) {
+            u = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new IngestException(ErrorCode.CONFIG, "PRODUCTS_API_URL is not a valid URL: " + e.getReason() + " at character "
+                    + (e.getIndex() + 1) + "; percent signs must be followed by two hex digits");
+        }
+        if (u.getScheme() == null || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))) {
             throw new IngestException(ErrorCode.CONFIG, "PRODUCTS_API_URL is not an http(s) URL");
         }
+        if (u.getHost() == null || u.getHost().isEmpty()) {
+            throw new IngestException(ErrorCode.CONFIG, "PRODUCTS_API_URL has no valid host name");
+        }
+        if (u.getRawQuery() != null || u.getRawFragment() != null) {
+            throw new IngestException(ErrorCode.CONFIG, "PRODUCTS_API_URL must be a base URL without '?query' or '#fragment'");
+        }
+        if (u.getPort() > 65535) {
+            throw new IngestException(ErrorCode.CONFIG, "PRODUCTS_API_URL has a port beyond 65535");
+        }
+        return u;
     }
 }

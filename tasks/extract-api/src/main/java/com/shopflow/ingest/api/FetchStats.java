@@ -11,4 +11,5 @@ final class FetchStats {
     long budgetWaitMillis;
     long rateLimitWaitMillis;
     int cursorRestarts;
+    long quarantined;
 }

@@ -1,23 +1,18 @@
 package com.shopflow.ingest.api;
 
 import com.shopflow.ingest.core.ErrorCode;
-import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
-import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
  * Reads pages of the catalog API for one interval, within the request budget: 429 answers are waited out
- * as their {@code Retry-After} says (they never fail a run, up to a generous total wait); 5xx answers,
+ * as their {@code Retry-After} says (capped, and never beyond the run's {@link WaitBudget}); 5xx answers,
  * connection resets and timeouts are retried with capped exponential backoff and jitter; 401/403 stop the
  * run at once (exit 2); a refused cursor is reported to the caller, which starts the interval over.
  */
@@ -28,136 +23,119 @@ final class ProductsSource {
     record Fetched(Page page, boolean cursorRefused) {
     }
 
-    private final ProductsClient client;
+    private final ProductsHttp http;
     private final String authorization;
     private final Interval interval;
     private final int pageSize;
     private final RequestBudget budget;
     private final RetryPolicy retry;
-    private final Duration maxRateLimitWait;
+    private final WaitBudget waits;
+    private final Duration retryAfterCap;
+    private final PageParser parser;
     private final FetchStats stats;
 
-    ProductsSource(ProductsClient client, String token, Interval interval, int pageSize, RequestBudget budget, RetryPolicy retry,
-                   Duration maxRateLimitWait, FetchStats stats) {
-        this.client = client;
+    ProductsSource(ProductsHttp http, String token, Interval interval, int pageSize, RequestBudget budget, RetryPolicy retry,
+                   WaitBudget waits, Duration retryAfterCap, PageParser parser, FetchStats stats) {
+        this.http = http;
         this.authorization = "Bearer " + token;
         this.interval = interval;
         this.pageSize = pageSize;
         this.budget = budget;
         this.retry = retry;
-        this.maxRateLimitWait = maxRateLimitWait;
+        this.waits = waits;
+        this.retryAfterCap = retryAfterCap;
+        this.parser = parser;
         this.stats = stats;
     }
 
-    Fetched fetch(String cursor, int number) throws Exception {
-        return retry.run("products API page " + number, attempt -> {
-            if (attempt > 1) {
+    /** One page, retried as {@link RetryPolicy} says; every failed attempt and backoff is charged to the wait budget. */
+    Fetched fetch(String cursor, int number) {
+        for (int attempt = 1;; attempt++) {
+            long t0 = System.nanoTime();
+            try {
+                return fetchOnce(cursor, number);
+            } catch (IngestException e) {
+                if (!e.retryable() || e instanceof WaitBudget.Spent || attempt >= retry.maxAttempts()) {
+                    throw e;
+                }
+                waits.spend(System.nanoTime() - t0);
+                Duration d = retry.delayAfter(attempt);
+                waits.require(d, "page " + number + " of the products API failed " + attempt + " times (last: " + e.getMessage() + ")");
+                LOG.warnf("products API page %d failed (%s); retry %d of %d in %d ms", number, e.getMessage(), attempt,
+                        retry.maxAttempts() - 1, d.toMillis());
                 stats.retries++;
+                waits.spend(d.toNanos());
+                RetryPolicy.sleep(d);
             }
-            return fetchOnce(cursor, number);
-        });
+        }
     }
 
     private Fetched fetchOnce(String cursor, int number) {
+        String what = "page " + number;
         while (true) {
+            long t0 = System.nanoTime();
             stats.budgetWaitMillis += budget.acquire();
             stats.requests++;
-            Response r = call(cursor, number);
-            try {
-                int status = r.getStatus();
-                if (status == 200) {
-                    String body;
-                    try {
-                        body = r.readEntity(String.class);
-                    } catch (RuntimeException e) {
-                        throw new IngestException(ErrorCode.SOURCE_UNAVAILABLE, "the answer to page " + number
-                                + " broke off: " + Failures.oneLine(e), e);
-                    }
-                    Page page = PageParser.parse(body == null ? "" : body, number, interval, Instant.now());
-                    stats.pages++;
-                    stats.items += page.items().size();
-                    stats.skipped += page.skipped();
-                    return new Fetched(page, false);
-                }
-                if (status == 429) {
-                    waitOut(r, number);
-                    continue;
-                }
-                if (status == 401 || status == 403) {
-                    throw new IngestException(ErrorCode.AUTH, "the products API refused the token (HTTP " + status
-                            + "): check PRODUCTS_API_TOKEN / PRODUCTS_API_TOKEN_FILE; retrying will not help");
-                }
-                if (cursor != null && (status == 400 || status == 404 || status == 410 || status == 422)) {
-                    LOG.warnf("the products API refused the cursor of page %d (HTTP %d: %s)", number, status, snippet(r));
-                    return new Fetched(null, true);
-                }
-                if (status >= 500 || status == 408) {
-                    throw new IngestException(ErrorCode.SOURCE_UNAVAILABLE, "the products API answered HTTP " + status
-                            + " on page " + number + "; a retry may succeed");
-                }
-                throw new IngestException(ErrorCode.CONFIG, "the products API answered HTTP " + status + " on page " + number
-                        + " (" + snippet(r) + "): check PRODUCTS_API_URL");
-            } finally {
-                r.close();
+            ProductsHttp.Answer r = http.get(http.pageUri(interval.start().toString(), interval.end().toString(), pageSize, cursor),
+                    authorization, what);
+            int status = r.status();
+            if (status == 200) {
+                Page page = parser.parse(r.body(), number, cursor, interval, Instant.now());
+                stats.pages++;
+                stats.items += page.items().size();
+                stats.skipped += page.skipped();
+                return new Fetched(page, false);
             }
+            if (status == 429) {
+                waits.spend(System.nanoTime() - t0);
+                waitOut(r.header("Retry-After"), number);
+                continue;
+            }
+            if (status == 401 || status == 403) {
+                throw new IngestException(ErrorCode.AUTH, "the products API refused the token (HTTP " + status
+                        + "): check PRODUCTS_API_TOKEN / PRODUCTS_API_TOKEN_FILE; retrying will not help");
+            }
+            if (cursor != null && (status == 400 || status == 404 || status == 410 || status == 422)) {
+                LOG.warnf("the products API refused the cursor of page %d (HTTP %d: %s)", number, status, snippet(r.body()));
+                return new Fetched(null, true);
+            }
+            if (status >= 500 || status == 408) {
+                throw new IngestException(ErrorCode.SOURCE_UNAVAILABLE, "the products API answered HTTP " + status
+                        + " on page " + number + "; a retry may succeed");
+            }
+            throw new IngestException(ErrorCode.CONFIG, "the products API answered HTTP " + status + " on page " + number
+                    + " (" + snippet(r.body()) + "): check PRODUCTS_API_URL");
         }
     }
 
-    private Response call(String cursor, int number) {
-        try {
-            return client.list(authorization, interval.start().toString(), interval.end().toString(), pageSize, cursor);
-        } catch (WebApplicationException e) {
-            return e.getResponse();
-        } catch (RuntimeException e) {
-            if (Failures.find(e, UnknownHostException.class) != null) {
-                throw new IngestException(ErrorCode.CONFIG, "the products API host is unknown (" + Failures.oneLine(e)
-                        + "): check PRODUCTS_API_URL", e);
-            }
-            throw new IngestException(ErrorCode.SOURCE_UNAVAILABLE, "the products API connection failed on page " + number + ": "
-                    + Failures.oneLine(e), e);
-        }
-    }
-
-    private void waitOut(Response r, int number) {
+    private void waitOut(String header, int number) {
         stats.rateLimited++;
-        Duration d = retryAfter(r.getHeaderString("Retry-After"));
-        if (stats.rateLimitWaitMillis + d.toMillis() > maxRateLimitWait.toMillis()) {
-            throw new IngestException(ErrorCode.SOURCE_UNAVAILABLE, "the products API kept answering 429 (rate limited) for "
-                    + stats.rateLimitWaitMillis / 1000 + " s on page " + number + "; another consumer may be using the token");
+        RetryAfter asked = RetryAfter.parse(header);
+        Duration d = asked.delay();
+        if (!asked.readable() && header != null) {
+            LOG.warnf("rate limited on page %d with an unreadable Retry-After (%s): waiting %d s", number, snippet(header), d.toSeconds());
         }
-        LOG.infof("rate limited on page %d: waiting %d ms as Retry-After says", number, d.toMillis());
+        waits.require(d, "the products API rate-limits page " + number + " and asks to wait " + d.toSeconds() + " s (Retry-After)");
+        if (d.compareTo(retryAfterCap) > 0) {
+            LOG.warnf("rate limited on page %d: Retry-After %d s capped at %d s (INGEST_API_RETRY_AFTER_CAP_SECONDS)", number,
+                    d.toSeconds(), retryAfterCap.toSeconds());
+            d = retryAfterCap;
+        } else {
+            LOG.infof("rate limited on page %d: waiting %d ms as Retry-After says", number, d.toMillis());
+        }
+        // A little jitter spreads pods that were refused together.
+        d = d.plusMillis(ThreadLocalRandom.current().nextLong(50, 250));
         stats.rateLimitWaitMillis += d.toMillis();
+        waits.spend(d.toNanos());
         RetryPolicy.sleep(d);
     }
 
-    /** Seconds or an HTTP date; without one, a second. A little jitter spreads pods that were refused together. */
-    static Duration retryAfter(String header) {
-        long ms = 1000;
-        if (header != null && !header.isBlank()) {
-            String h = header.trim();
-            try {
-                ms = Math.max(0, Long.parseLong(h)) * 1000;
-            } catch (NumberFormatException e) {
-                try {
-                    ms = Math.max(0, Duration.between(Instant.now(), ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME)).toMillis());
-                } catch (RuntimeException ignored) {
-                    // Unreadable: wait the default.
-                }
-            }
-        }
-        return Duration.ofMillis(ms + ThreadLocalRandom.current().nextLong(50, 250));
+    private static String snippet(byte[] body) {
+        return body == null || body.length == 0 ? "no body" : snippet(new String(body, 0, Math.min(body.length, 400), StandardCharsets.UTF_8));
     }
 
-    private static String snippet(Response r) {
-        try {
-            String body = r.readEntity(String.class);
-            if (body == null) {
-                return "no body";
-            }
-            body = body.replaceAll("\\s+", " ");
-            return body.length() > 200 ? body.substring(0, 200) + "..." : body;
-        } catch (RuntimeException e) {
-            return "unreadable body";
-        }
+    private static String snippet(String s) {
+        String one = s.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        return one.length() > 200 ? one.substring(0, 200) + "..." : one;
     }
 }
