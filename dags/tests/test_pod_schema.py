@@ -2,7 +2,7 @@
 (an unknown field is an error, as the API server's strict field validation treats it) against Kubernetes' own
 OpenAPI schemas, bundled offline by kubernetes-validate.
 
-With SHOPFLOW_POD_SPEC_DIR set, the rendered pods are also written there as JSON: the opt-in API-server check
+With POD_SPEC_OUTPUT_DIR set, the rendered pods are also written there as JSON: the opt-in API-server check
 (helm/apiserver-check/check.sh) creates them with `kubectl create --dry-run=server`.
 """
 
@@ -52,7 +52,7 @@ def test_every_rendered_pod_is_a_valid_pod_for_every_claimed_kubernetes_version(
                 kubernetes_validate.validate(pod, version, strict=True)
             except kubernetes_validate.ValidationError as e:
                 pytest.fail(f"{task_id}: Kubernetes {version} refuses the pod: {e.message} at {list(e.path)}")
-    target = os.environ.get("SHOPFLOW_POD_SPEC_DIR")
+    target = os.environ.get("POD_SPEC_OUTPUT_DIR")
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         for task_id, pod in rendered.items():
