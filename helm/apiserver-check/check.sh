@@ -57,7 +57,6 @@ kubectl config use-context check >/dev/null
 for _ in $(seq 1 120); do kubectl get --raw /readyz >/dev/null 2>&1 && break; sleep 0.5; done
 kubectl get --raw /readyz >/dev/null || { tail -20 "$WORK/apiserver.log"; fail "kube-apiserver did not become ready"; }
 echo "  ready in $((SECONDS - t_api)) s"
-# The API server's default ServiceAccount controller is in kube-controller-manager, absent here.
 CHART=helm/shopflow-ingest
 VALUES=$CHART/ci/prod-values.yaml
 TASKS_NS=shopflow-tasks
