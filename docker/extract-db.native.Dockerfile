@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1.7
 # Native image of the extract-db task: PostgreSQL tables to raw.*.
 #   docker run --rm IMAGE --table orders --start 2026-11-23T00:00:00+00:00 --end 2026-11-24T00:00:00+00:00
 # behaves exactly like `java -jar tasks/extract-db/target/quarkus-app/quarkus-run.jar --table orders --start 2026-11-23T00:00:00+00:00 --end 2026-11-24T00:00:00+00:00` (CONTRACT §2).
@@ -8,7 +7,9 @@
 #   docker build -f docker/extract-db.native.Dockerfile -t shopflow/extract-db:0.1.0-native .
 
 # Mandrel 23.1 for JDK 21, the project's Java release (Quarkus 3.33 supports 23.1 and newer).
-FROM quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:23.1.6.0-Final-java21 AS build
+ARG BUILDER_IMAGE=quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:23.1.6.0-Final-java21
+ARG RUNTIME_IMAGE=quay.io/quarkus/ubi9-quarkus-micro-image:2.0
+FROM ${BUILDER_IMAGE} AS build
 # Root only in this throw-away stage: a root-owned cache mount needs no uid guessing, and nothing of this
 # stage but the executable reaches the runtime image.
 USER root
@@ -19,7 +20,7 @@ RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp -pl tasks/extract-db -am package -Dnative -Dmaven.test.skip=true
 
 # ubi9 micro: glibc matching the ubi9 builder, no package manager, no shell tools beyond the minimum.
-FROM quay.io/quarkus/ubi9-quarkus-micro-image:2.0
+FROM ${RUNTIME_IMAGE}
 LABEL org.opencontainers.image.title="shopflow-extract-db" \
       org.opencontainers.image.description="ShopFlow ingest task extract-db (PostgreSQL tables to raw.*), native executable"
 # UTF-8 stdout: the JSON summary carries non-ASCII table and file names as they are.

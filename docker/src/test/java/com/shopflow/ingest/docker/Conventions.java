@@ -29,6 +29,8 @@ public final class Conventions {
     /** Rules for any image of ours, whatever it runs. */
     public static List<String> general(Dockerfile d) {
         List<String> v = new ArrayList<>();
+        d.directives().stream().filter(x -> x.startsWith("syntax=")).forEach(x -> v.add("# " + x
+                + ": makes BuildKit pull a frontend image first (fails without a registry); the builtin frontend suffices"));
         for (int i = 0; i < d.stages().size(); i++) {
             Stage s = d.stages().get(i);
             if (!d.isStageAlias(s.image(), i) && !ImageReference.parse(s.image()).pinned()) {

@@ -6,18 +6,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Dockerfile read the way BuildKit reads it, as far as the conventions need: comments and parser directives
  * dropped, backslash continuations joined, instructions grouped into stages by {@code FROM}.
  *
- * @param name   the file name, for messages
- * @param stages the build stages in order; the last one is the image that ships
+ * @param name       the file name, for messages
+ * @param stages     the build stages in order; the last one is the image that ships, with each {@code FROM}'s
+ *                   {@code ${ARG}} replaced by that global ARG's default (what a build without --build-arg uses)
+ * @param directives the parser directives at the top of the file, e.g. {@code syntax=docker/dockerfile:1.7}
  */
-public record Dockerfile(String name, List<Stage> stages) {
+public record Dockerfile(String name, List<Stage> stages, List<String> directives) {
+    private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([a-zA-Z]+)\\s*=\\s*(\\S+)\\s*");
+    private static final Pattern ARG_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     /** One instruction: its keyword upper-cased and the rest of the (joined) line. */
     public record Instruction(String keyword, String arguments) {
@@ -55,19 +63,22 @@ public record Dockerfile(String name, List<Stage> stages) {
         String fromImage = null;
         Optional<String> alias = Optional.empty();
         List<Instruction> current = new ArrayList<>();
+        Map<String, String> globalArgs = new HashMap<>();
         for (Instruction i : instructions(text)) {
             if (i.keyword().equals("FROM")) {
                 if (fromImage != null) {
                     stages.add(new Stage(fromImage, alias, List.copyOf(current)));
                 }
                 String[] words = withoutFlags(i.arguments());
-                fromImage = words[0];
+                fromImage = substitute(words[0], globalArgs);
                 alias = words.length >= 3 && words[1].equalsIgnoreCase("AS") ? Optional.of(words[2]) : Optional.empty();
                 current = new ArrayList<>();
             } else if (fromImage == null) {
                 if (!i.keyword().equals("ARG")) {
                     throw new IllegalArgumentException(name + ": " + i.keyword() + " before the first FROM");
                 }
+                String[] kv = i.arguments().split("=", 2);
+                globalArgs.put(kv[0].strip(), kv.length == 2 ? kv[1].strip().replaceAll("^\"|\"$", "") : "");
             } else {
                 current.add(i);
             }
@@ -76,7 +87,31 @@ public record Dockerfile(String name, List<Stage> stages) {
             throw new IllegalArgumentException(name + ": no FROM instruction");
         }
         stages.add(new Stage(fromImage, alias, List.copyOf(current)));
-        return new Dockerfile(name, List.copyOf(stages));
+        return new Dockerfile(name, List.copyOf(stages), directives(text));
+    }
+
+    /** {@code FROM ${BASE}} as built without --build-arg: an undeclared or empty ARG stays as written. */
+    private static String substitute(String image, Map<String, String> args) {
+        Matcher m = ARG_REFERENCE.matcher(image);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = args.get(m.group(1) != null ? m.group(1) : m.group(2));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null || value.isEmpty() ? m.group() : value));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    /** Parser directives are comments of the form {@code # key=value} before any other line (BuildKit's rule). */
+    private static List<String> directives(String text) {
+        List<String> found = new ArrayList<>();
+        for (String line : text.split("\r?\n", -1)) {
+            Matcher m = DIRECTIVE.matcher(line.strip());
+            if (!m.matches()) {
+                break;
+            }
+            found.add(m.group(1).toLowerCase(Locale.ROOT) + "=" + m.group(2));
+        }
+        return List.copyOf(found);
     }
 
     public Stage finalStage() {

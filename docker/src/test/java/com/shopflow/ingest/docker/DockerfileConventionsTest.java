@@ -23,7 +23,7 @@ class DockerfileConventionsTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("images")
-    void shouldFollowTheConventionsForEveryTaskImage(String module, Task.Flavor flavor) {
+    void shouldFollowTheConventionsForEveryTaskImage(String module, Task.Flavor flavor) throws IOException {
         Task task = Task.named(module);
         Path file = task.dockerfile(flavor);
         assertTrue(Files.exists(file), "missing " + file);
@@ -32,6 +32,9 @@ class DockerfileConventionsTest {
                 .flatMap(List::stream).toList();
         assertEquals(List.of(), violations, file.getFileName() + " breaks the conventions");
         assertEquals(2, d.stages().size(), "a build stage and a runtime stage");
+        String text = Files.readString(file);
+        assertTrue(text.contains("FROM ${BUILDER_IMAGE} AS build") && text.contains("FROM ${RUNTIME_IMAGE}\n"),
+                "both base images are build arguments (a build without a registry substitutes local ones)");
     }
 
     @Test
@@ -75,7 +78,8 @@ class DockerfileConventionsTest {
         assertTrue(all.contains("EXPOSE/HEALTHCHECK"), all);
         assertTrue(all.contains("absolute WORKDIR"), all);
         assertTrue(all.contains("COPY --from=build /x/.env /app/.env"), all);
-        assertEquals(11, v.size(), all);
+        assertTrue(all.contains("# syntax=docker/dockerfile:1.7: makes BuildKit pull"), all);
+        assertEquals(12, v.size(), all);
     }
 
     @Test

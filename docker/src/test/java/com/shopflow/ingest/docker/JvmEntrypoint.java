@@ -50,6 +50,9 @@ public record JvmEntrypoint(Task task, List<String> entrypoint, Map<String, Stri
     public List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>();
         for (String word : entrypoint) {
+            if (word.startsWith("-XX:SharedArchiveFile=")) {
+                continue; // the class-data archive is made at image build time; a missing one is reported on stdout
+            }
             cmd.add(word.equals("java") ? ProcessHandle.current().info().command().orElse("java") : local(word));
         }
         cmd.addAll(args);
