@@ -88,4 +88,15 @@ class HostileInputIT {
         assertEquals(0, dry.exitCode(), dry.toString());
         assertEquals(4, Json.longField(dry.lastStdoutLine(), "rows_without_interval"), dry.lastStdoutLine());
     }
+
+    /** Finding 12: the landing reads the typed ingest.landing.progress-seconds (INGEST_LANDING_PROGRESS_SECONDS), not a -D property. */
+    @Test
+    void progressIntervalIsTheTypedSetting() throws Exception {
+        SourceFixture f = new SourceFixture("hostile_progress");
+        f.orders(1, 10);
+        AppProcess.Result r = f.app().env("INGEST_LANDING_PROGRESS_SECONDS", "0")
+                .run("--table", "orders", "--start", DAY1.toString(), "--end", DAY2.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.firstStderrLine().contains("INGEST_LANDING_PROGRESS_SECONDS"), r.firstStderrLine());
+    }
 }

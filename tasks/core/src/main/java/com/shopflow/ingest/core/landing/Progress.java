@@ -33,7 +33,7 @@ public final class Progress {
 
     /** @param every how often to log and beat ({@code ingest.landing.progress-seconds}) */
     Progress(String task, String target, Interval interval, Duration every) {
-        this.every = every.isPositive() ? every : Duration.ofSeconds(1);
+        this.every = every;
         this.task = task;
         this.target = target;
         this.interval = interval;
@@ -41,13 +41,18 @@ public final class Progress {
 
     /** {@code ingest.landing.progress-seconds} of the typed configuration (its default outside an application). */
     static Duration configured() {
+        int seconds;
         try {
-            return Duration.ofSeconds(org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                    .unwrap(io.smallrye.config.SmallRyeConfig.class)
-                    .getConfigMapping(com.shopflow.ingest.core.config.IngestConfig.class).landing().progressSeconds());
+            seconds = org.eclipse.microprofile.config.ConfigProvider.getConfig().unwrap(io.smallrye.config.SmallRyeConfig.class)
+                    .getConfigMapping(com.shopflow.ingest.core.config.IngestConfig.class).landing().progressSeconds();
         } catch (RuntimeException | LinkageError e) {
-            return Duration.ofSeconds(10);
+            return Duration.ofSeconds(10); // no application configuration (unit tests)
         }
+        if (seconds < 1) {
+            throw new com.shopflow.ingest.core.IngestException(com.shopflow.ingest.core.ErrorCode.CONFIG,
+                    "INGEST_LANDING_PROGRESS_SECONDS=" + seconds + " must be at least 1");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     public void add(long rows) {
