@@ -40,6 +40,13 @@ DEFAULT_RESOURCES = {
     "land-files": {"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}},
 }
 
+#: Exit codes Airflow does not retry: usage/config/auth (2), data (3) and schema (4) errors fail at once, since a
+#: retry against the same input fails the same way (a corrected file needs a cleared run). Read from
+#: ``exit_codes.json``, which a Java test generates from and checks against the tasks' ``ErrorCode``: one rule for
+#: both sides. A small file read once at parse time.
+EXIT_CODES = json.loads((Path(__file__).with_name("exit_codes.json")).read_text(encoding="utf-8"))
+FAIL_FAST_EXIT_CODES: frozenset[int] = frozenset(EXIT_CODES["fail_fast_exit_codes"])
+
 DB_TABLES = ("customers", "orders", "order_items")
 RUNNERS = ("kubernetes", "local")
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")  # RFC 1123 label, as Kubernetes wants for names
@@ -90,7 +97,7 @@ class Settings:
     max_parallel_chunks: int = 4
     retries: Retries = Retries(3, timedelta(minutes=2), timedelta(minutes=30), 2.0)
     files_retries: Retries = Retries(16, timedelta(minutes=15), timedelta(hours=1), 2.0)
-    fail_fast_exit_codes: frozenset[int] = frozenset({2, 4})
+    fail_fast_exit_codes: frozenset[int] = FAIL_FAST_EXIT_CODES
     execution_timeout: timedelta = timedelta(hours=3)
     local_repo: Path = field(default_factory=lambda: Path(__file__).resolve().parents[2])
     local_java: str = ""
@@ -297,7 +304,7 @@ class _Env:
         try:
             codes = frozenset(int(s) for s in v.split(",") if s.strip())
         except ValueError:
-            raise ConfigError(f"{name}={v!r}: expected comma-separated exit codes such as 2,4") from None
+            raise ConfigError(f"{name}={v!r}: expected comma-separated exit codes such as 2,3,4") from None
         if 0 in codes or 1 in codes:
             raise ConfigError(f"{name}={v!r}: 0 means landed and 1 means transient; they cannot fail fast")
         return codes

@@ -22,7 +22,23 @@ def test_defaults_are_pinned_daily_utc_and_retrying():
     assert s.retries.retries >= 2 and s.files_retries.retries >= 2
     assert s.lookback_days == 1
     assert s.chunks("orders") == 1
-    assert s.fail_fast_exit_codes == {2, 4}
+    # Data (3), like usage (2) and schema (4) errors, fails at once: the rule comes from exit_codes.json.
+    assert s.fail_fast_exit_codes == {2, 3, 4}
+
+
+def test_fail_fast_codes_come_from_the_file_the_java_error_codes_generate():
+    import json
+    from pathlib import Path
+
+    from shopflow import config
+
+    data = json.loads((Path(config.__file__).with_name("exit_codes.json")).read_text(encoding="utf-8"))
+    assert config.FAIL_FAST_EXIT_CODES == frozenset(data["fail_fast_exit_codes"])
+    # Every exit code fails fast exactly when none of its error codes is retryable.
+    by_exit = {}
+    for code in data["error_codes"].values():
+        by_exit.setdefault(code["exit_code"], []).append(code["retryable"])
+    assert config.FAIL_FAST_EXIT_CODES == frozenset(e for e, r in by_exit.items() if not any(r))
 
 
 def test_every_knob_is_read_from_shopflow_variables():

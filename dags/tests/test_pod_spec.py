@@ -72,7 +72,7 @@ def test_operator_settings_that_are_not_in_the_pod_spec(dag_loader):
         assert t.on_finish_action.value == "delete_pod"
         assert t.do_xcom_push is True
         assert t.get_logs is True
-        assert t.fail_fast_exit_codes == {2, 4}
+        assert t.fail_fast_exit_codes == {2, 3, 4}
         assert t.execution_timeout is not None
 
 

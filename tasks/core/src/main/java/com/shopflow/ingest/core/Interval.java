@@ -13,17 +13,34 @@ import java.time.temporal.ChronoUnit;
  * an interval written to the warehouse and read back is the same interval.
  */
 public record Interval(Instant start, Instant end) {
+    /**
+     * The earliest and latest instants a run may name. PostgreSQL's timestamptz stores 4713 BC to 294276 AD, but the
+     * tasks pass instants as ISO-8601 text with four-digit years (partition names, SQL literals) and through
+     * java.sql.Timestamp, whose calendar is Julian before 1582-10-15 while PostgreSQL's is Gregorian: within
+     * [1583-01-01, 9999-12-31T23:59:59.999999Z] both sides agree on every instant.
+     */
+    public static final Instant MIN = Instant.parse("1583-01-01T00:00:00Z");
+    public static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     public Interval {
         if (start == null || end == null) {
             throw new IngestException(ErrorCode.USAGE, "the interval needs both --start and --end");
         }
+        checkRange("--start", start);
+        checkRange("--end", end);
         if (!end.isAfter(start)) {
             throw new IngestException(ErrorCode.USAGE,
                     "--end (" + end + ") must be after --start (" + start + "): the interval is [start, end)");
         }
         if (start.truncatedTo(ChronoUnit.MICROS).compareTo(start) != 0 || end.truncatedTo(ChronoUnit.MICROS).compareTo(end) != 0) {
             throw new IngestException(ErrorCode.USAGE, "timestamps finer than a microsecond cannot be stored in the warehouse");
+        }
+    }
+
+    private static void checkRange(String option, Instant t) {
+        if (t.isBefore(MIN) || t.isAfter(MAX)) {
+            throw new IngestException(ErrorCode.USAGE, option + " " + t + " is outside the range a run can land: from " + MIN
+                    + " to " + MAX);
         }
     }
 
@@ -37,6 +54,9 @@ public record Interval(Instant start, Instant end) {
         } catch (DateTimeParseException e) {
             throw new IngestException(ErrorCode.USAGE, option + " '" + text
                     + "' is not an ISO-8601 timestamp with offset (e.g. 2026-11-23T00:00:00+00:00 or 2026-11-23T00:00:00Z)");
+        } catch (java.time.DateTimeException e) {
+            throw new IngestException(ErrorCode.USAGE, option + " '" + text + "' is outside the range a run can land: from " + MIN
+                    + " to " + MAX);
         }
     }
 

@@ -5,15 +5,14 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.config.DbSettings;
-import com.shopflow.ingest.core.landing.Column;
 import com.shopflow.ingest.core.landing.RawTable;
+import com.shopflow.ingest.core.landing.SchemaPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +21,8 @@ final class DryRun {
     private DryRun() {
     }
 
-    static RunSummary report(SourceSession source, SourceTable table, DbSettings warehouse, Interval interval) throws Exception {
+    static RunSummary report(SourceSession source, SourceTable table, DbSettings warehouse, Interval interval,
+                            Map<String, String> schemaPolicies) throws Exception {
         SourceQuery q = new SourceQuery(table, null, interval);
         long rows;
         try (Statement s = source.connection().createStatement(); ResultSet rs = s.executeQuery(q.countSql())) {
@@ -31,19 +31,9 @@ final class DryRun {
         }
         RunSummary summary = new RunSummary("extract-db", "raw." + table.spec().name(), interval).put("rows_in_source", rows);
         try (Connection c = warehouse.connect("shopflow-ingest/extract-db-dry-run")) {
-            Map<String, String> raw = RawTable.columns(c, "raw", table.spec().name());
-            List<String> changes = new ArrayList<>();
-            if (raw.isEmpty()) {
-                changes.add("create raw." + table.spec().name());
-            }
-            for (Column col : table.shape().columns()) {
-                String have = raw.get(col.name());
-                if (!raw.isEmpty() && have == null) {
-                    changes.add("add column " + col);
-                } else if (have != null && !have.equals(col.type())) {
-                    changes.add("type change " + col.name() + ": " + have + " -> " + col.type());
-                }
-            }
+            // The run's own schema decision, without its DDL: a change the policy refuses fails here as it would there.
+            List<String> changes = RawTable.preview(c, table.spec().name(), table.shape(), List.of(),
+                    SchemaPolicy.forTable(table.spec().name(), schemaPolicies, System.getenv()));
             summary.put("schema_changes", String.join("; ", changes));
             summary.put("partition_present", partitionPresent(c, "raw." + table.spec().name(), interval));
         } catch (SQLException e) {

@@ -70,8 +70,10 @@ public class ExtractDbCommand implements Callable<Integer> {
         try {
             LOG.infof("extract-db %s %s: connecting to the source %s", spec.name(), interval, sourceDb.redactedUrl());
             SourceTable described = source.describe(spec);
+            long noInterval = rowsInNoInterval(source, described, interval);
             if (options.dryRun()) {
-                return DryRun.report(source, described, warehouse, interval);
+                return DryRun.report(source, described, warehouse, interval, config.landing().schemaPolicy())
+                        .put("rows_without_interval", noInterval);
             }
             SchemaPolicy policy = SchemaPolicy.forTable(spec.name(), config.landing().schemaPolicy(), System.getenv());
             Landing.Request request = new Landing.Request("extract-db", spec.name(), described.shape(), List.of(), interval, policy,
@@ -79,7 +81,7 @@ public class ExtractDbCommand implements Callable<Integer> {
                     Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
             Landing landing = retry.run("opening the warehouse", attempt -> Landing.open(warehouse, request));
             try (landing) {
-                return extract(landing, source, described, interval, retry);
+                return extract(landing, source, described, interval, retry).put("rows_without_interval", noInterval);
             } catch (IngestException e) {
                 landing.fail(e);
                 throw e;
@@ -148,6 +150,29 @@ public class ExtractDbCommand implements Callable<Integer> {
                 .put("duplicates_removed", p.duplicatesRemoved())
                 .put("chunks", cp.chunks())
                 .put("source_snapshots", cp.snapshots());
+    }
+
+    /**
+     * Counts, once per run, the source rows no interval holds (cursor NULL, infinity or -infinity): they are never
+     * landed, so the summary and a warning say how many there are and how to find them.
+     */
+    private static long rowsInNoInterval(SourceSession source, SourceTable table, Interval interval) throws Exception {
+        SourceQuery q = new SourceQuery(table, null, interval);
+        long n;
+        try (java.sql.Statement s = source.connection().createStatement();
+             java.sql.ResultSet rs = s.executeQuery(q.noIntervalCountSql())) {
+            rs.next();
+            n = rs.getLong(1);
+        } catch (SQLException e) {
+            throw Failures.fromDatabase("source database", ErrorCode.SOURCE_UNAVAILABLE, e);
+        }
+        if (n > 0) {
+            LOG.warnf("%d rows of %s.%s have %s NULL, infinity or -infinity: they belong to no interval and are never landed. "
+                    + "Find them with: SELECT * FROM %s WHERE %s", n, table.spec().schema(), table.spec().sourceTable(),
+                    table.spec().cursor(), com.shopflow.ingest.core.pg.Identifiers.qualified(table.spec().schema(), table.spec().sourceTable()),
+                    q.noIntervalWhere());
+        }
+        return n;
     }
 
     private static IngestException classify(Exception e) {

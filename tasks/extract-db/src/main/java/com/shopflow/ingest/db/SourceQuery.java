@@ -83,4 +83,20 @@ record SourceQuery(SourceTable table, RawSchema schema, Interval interval) {
                 + bound(Identifiers.literal(interval.start().toString()) + "::timestamptz", tz) + " AND " + cursor + " < "
                 + bound(Identifiers.literal(interval.end().toString()) + "::timestamptz", tz);
     }
+
+    /**
+     * The rows whose cursor places them in no interval (NULL, or {@code infinity}/{@code -infinity} for a date or
+     * timestamp cursor): no run ever lands them. The predicate uses the cursor's index (IS NULL and equality).
+     */
+    String noIntervalWhere() {
+        String cursor = Identifiers.quote(table.spec().cursor());
+        String type = table.column(table.spec().cursor()).type();
+        boolean infinite = type.startsWith("timestamp") || type.equals("date");
+        return cursor + " IS NULL" + (infinite ? " OR " + cursor + " = 'infinity' OR " + cursor + " = '-infinity'" : "");
+    }
+
+    String noIntervalCountSql() {
+        TableSpec spec = table.spec();
+        return "SELECT count(*) FROM " + Identifiers.qualified(spec.schema(), spec.sourceTable()) + " WHERE " + noIntervalWhere();
+    }
 }

@@ -47,6 +47,8 @@ final class CsvReader implements Closeable {
     private byte[] flags = new byte[32];
     private int fields;
     private long nextLine = 1;
+    /** The last byte seen inside a quoted field was a CR (so an LF right after it ends no further line). */
+    private boolean crInQuotes;
     private long line;
     private long records;
     private String error;
@@ -105,6 +107,7 @@ final class CsvReader implements Closeable {
                     }
                 }
                 if (j > pos) {
+                    crInQuotes = false;
                     appendRun(b, pos, j - pos);
                     pos = j;
                     if (pos == lim) {
@@ -122,9 +125,10 @@ final class CsvReader implements Closeable {
                 case IN_QUOTES -> {
                     if (c == '"') {
                         state = QUOTE_SEEN;
-                    } else if (c == '\n') {
-                        nextLine++;
+                    } else if (c == '\r' || (c == '\n' && !crInQuotes)) {
+                        nextLine++; // CR, LF and CRLF each end one physical line inside a quoted field too
                     }
+                    crInQuotes = c == '\r';
                     append(c);
                 }
                 case UNQUOTED -> {
@@ -147,6 +151,7 @@ final class CsvReader implements Closeable {
                         fieldStart = rawLen;
                         fieldFlags = QUOTED;
                         append(c);
+                        crInQuotes = false;
                         state = IN_QUOTES;
                     } else if (c == ',') {
                         addField(rawLen, rawLen, 0);
@@ -168,6 +173,7 @@ final class CsvReader implements Closeable {
                 default -> { // QUOTE_SEEN: a doubled quote, or the end of the quoted field
                     if (c == '"') {
                         append(c);
+                        crInQuotes = false;
                         state = IN_QUOTES;
                     } else if (c == ',') {
                         addField(fieldStart, rawLen, fieldFlags);

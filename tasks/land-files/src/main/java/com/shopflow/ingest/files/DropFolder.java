@@ -9,11 +9,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,14 +35,29 @@ final class DropFolder {
     private final Path root;
     private final String feed;
     private final Pattern dataFile;
+    private final List<String> ignore;
+    private final List<PathMatcher> ignoreMatchers = new ArrayList<>();
 
-    private DropFolder(Path root, String feed) {
+    private DropFolder(Path root, String feed, List<String> ignore) {
         this.root = root;
         this.feed = feed;
         this.dataFile = Pattern.compile(Pattern.quote(feed) + "_(\\d{8})_(\\d{2})\\.csv(\\.gz)?");
+        this.ignore = List.copyOf(ignore);
+        for (String glob : this.ignore) {
+            try {
+                ignoreMatchers.add(root.getFileSystem().getPathMatcher("glob:" + glob));
+            } catch (IllegalArgumentException e) {
+                throw new IngestException(ErrorCode.CONFIG, "INGEST_FILES_IGNORE: '" + glob + "' is not a glob pattern: " + e.getMessage());
+            }
+        }
     }
 
     static DropFolder open(Optional<String> dropDir, String feed) {
+        return open(dropDir, feed, List.of());
+    }
+
+    /** @param ignore glob patterns ({@code INGEST_FILES_IGNORE}) of file names (or {@code <day>/<name>}) that are not data */
+    static DropFolder open(Optional<String> dropDir, String feed, List<String> ignore) {
         String dir = dropDir.filter(s -> !s.isBlank()).orElseThrow(() -> new IngestException(ErrorCode.CONFIG,
                 "FILE_DROP_DIR is not set: the root folder of the partner's file drop"));
         try {
@@ -48,7 +65,7 @@ final class DropFolder {
             if (!Files.isDirectory(real)) {
                 throw new IngestException(ErrorCode.CONFIG, "FILE_DROP_DIR (" + dir + ") is not a directory");
             }
-            return new DropFolder(real, feed);
+            return new DropFolder(real, feed, ignore);
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new IngestException(ErrorCode.CONFIG, "FILE_DROP_DIR (" + dir + ") cannot be opened: " + e.getMessage());
         }
@@ -122,19 +139,31 @@ final class DropFolder {
             }
         }
         names.sort(null);
+        List<String> nearMisses = new ArrayList<>();
         for (String name : names) {
             if (name.equals(DONE)) {
                 continue;
             }
             String relative = day + "/" + name;
             Matcher m = dataFile.matcher(name);
-            if (!m.matches() || !m.group(1).equals(day.format(COMPACT))) {
+            boolean data = m.matches() && m.group(1).equals(day.format(COMPACT));
+            if (ignored(name, relative)) {
                 stray.add(Identifiers.printable(relative));
+                continue;
+            }
+            if (!data) {
+                // A name that starts like the feed's files is meant as data (a typo, another date, .CSV): skipping
+                // it would lose its rows without a word. Only names that do not look like the feed are strays.
+                if (name.toLowerCase(Locale.ROOT).startsWith(feed.toLowerCase(Locale.ROOT))) {
+                    nearMisses.add(Identifiers.printable(relative) + (m.matches() ? " (its date is not its folder's)" : ""));
+                } else {
+                    stray.add(Identifiers.printable(relative));
+                }
                 continue;
             }
             Path real = inside(dir.resolve(name), feed + "/" + relative);
             if (!Files.isRegularFile(real)) {
-                stray.add(relative);
+                nearMisses.add(Identifiers.printable(relative) + " (not a regular file)");
                 continue;
             }
             String stamp = FileSource.stamp(real); // before the digest: a change while digesting shows later
@@ -143,6 +172,25 @@ final class DropFolder {
             DropFile planned = new DropFile(relative, real, size, sha, stamp, List.of());
             files.add(new DropFile(relative, real, size, sha, stamp, headers.read(planned)));
         }
+        if (!nearMisses.isEmpty()) {
+            throw new IngestException(ErrorCode.DATA, feed + "/" + day + ": " + String.join(", ", nearMisses.subList(0, Math.min(10, nearMisses.size())))
+                    + (nearMisses.size() > 10 ? " and " + (nearMisses.size() - 10) + " more" : "") + " look like files of " + feed
+                    + " but do not match " + feed + "_" + day.format(COMPACT) + "_NN.csv[.gz]. Nothing was landed. Have the partner "
+                    + "rename or re-deliver them, or list them in INGEST_FILES_IGNORE (glob patterns) to land the day without them.");
+        }
+    }
+
+    private boolean ignored(String name, String relative) {
+        for (PathMatcher g : ignoreMatchers) {
+            try {
+                if (g.matches(Path.of(name)) || g.matches(Path.of(relative))) {
+                    return true;
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** The real path of {@code p}, refused unless it lies inside the drop directory (a symlink may not lead out). */

@@ -16,6 +16,7 @@ import com.shopflow.ingest.core.landing.Column;
 import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
 import com.shopflow.ingest.core.landing.PartitionNames;
+import com.shopflow.ingest.core.landing.RawTable;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
 import com.shopflow.ingest.core.landing.Shape;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +67,12 @@ final class DropLanding {
     RunSummary run() throws Exception {
         Interval iv = options.interval();
         long began = System.nanoTime();
-        DropFolder drop = DropFolder.open(files.dropDir(), feed);
+        int maxColumns = maxColumns();
+        DropFolder drop = DropFolder.open(files.dropDir(), feed, files.ignore());
         DropPlan plan;
         try {
-            plan = drop.plan(iv, files.allowMissingDays(), f -> Header.read(f, files.maxDecompressedBytes(), files.maxRecordBytes()));
+            plan = drop.plan(iv, files.allowMissingDays(),
+                    f -> Header.read(f, files.maxDecompressedBytes(), files.maxRecordBytes(), maxColumns));
         } catch (java.io.IOException e) {
             throw new IngestException(ErrorCode.NOT_READY, "reading the drop failed: " + Failures.oneLine(e) + ". A retry may succeed.", e);
         }
@@ -81,7 +84,7 @@ final class DropLanding {
             return summary(iv, plan).phase("plan", (planned - began) / 1_000_000);
         }
         DbSettings wh = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
-        FileLedger.Landed before = previous(wh, iv);
+        FileLedger.Landed before = previous(wh, iv, plan, maxColumns);
         if (before != null && !files.relandUnchanged() && before.sha256ByFile().equals(shaByFile(plan))) {
             LOG.infof("every file of %s %s equals the file ledger of the published partition; nothing to do", target(), iv);
             RunSummary s = summary(iv, plan).outcome(RunSummary.Outcome.UNCHANGED).rows(before.rows())
@@ -139,9 +142,37 @@ final class DropLanding {
         return List.copyOf(all);
     }
 
-    private FileLedger.Landed previous(DbSettings wh, Interval iv) {
+    private int maxColumns() {
+        int limit = RawTable.MAX_TABLE_COLUMNS - 4; // the landing's four metadata columns
+        if (files.maxColumns() < 1 || files.maxColumns() > limit) {
+            throw new IngestException(ErrorCode.CONFIG, "INGEST_FILES_MAX_COLUMNS=" + files.maxColumns() + " must be 1.." + limit);
+        }
+        return files.maxColumns();
+    }
+
+    /**
+     * Refuses, before any DDL, the first file whose header would bring the raw table past {@code maxColumns} data
+     * columns: columns once added stay in the table (and count against PostgreSQL's 1,600 even when dropped).
+     */
+    private void checkColumnBudget(Connection c, DropPlan plan, int maxColumns) throws SQLException {
+        Set<String> have = new LinkedHashSet<>(RawTable.columns(c, Catalog.RAW, feed).keySet());
+        have.removeAll(Header.RESERVED);
+        for (DropFile f : plan.files()) {
+            int before = have.size();
+            have.addAll(f.header());
+            if (have.size() > maxColumns) {
+                throw new IngestException(ErrorCode.DATA, f.name() + ": its header would add " + (have.size() - before)
+                        + " columns to " + target() + ", bringing it to " + have.size() + " data columns, past INGEST_FILES_MAX_COLUMNS ("
+                        + maxColumns + "). Nothing was landed and no column was added. Have the partner fix the file, raise the cap, "
+                        + "or list the file in INGEST_FILES_IGNORE to land the day without it.");
+            }
+        }
+    }
+
+    private FileLedger.Landed previous(DbSettings wh, Interval iv, DropPlan plan, int maxColumns) {
         try (Connection c = wh.connect("shopflow-ingest/" + TASK)) {
             checkEncoding(c);
+            checkColumnBudget(c, plan, maxColumns);
             return FileLedger.catalogExists(c) ? FileLedger.landed(c, target(), iv) : null;
         } catch (SQLException e) {
             throw Failures.fromDatabase("warehouse", ErrorCode.WAREHOUSE_UNAVAILABLE, e);

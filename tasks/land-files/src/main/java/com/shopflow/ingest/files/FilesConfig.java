@@ -2,6 +2,7 @@ package com.shopflow.ingest.files;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,21 @@ public interface FilesConfig {
 
     /** Root of the partner's drop ({@code FILE_DROP_DIR}); every file read must resolve inside it. */
     Optional<String> dropDir();
+
+    /**
+     * Glob patterns of names in a day folder that are not data ({@code INGEST_FILES_IGNORE}, comma-separated), matched
+     * against the file name and against {@code <YYYY-MM-DD>/<name>}. A name that starts with the feed's name but does
+     * not match its file pattern fails the run unless listed here. The default keeps upload leftovers out.
+     */
+    @WithDefault("*.tmp,*.part")
+    List<String> ignore();
+
+    /**
+     * Most data columns {@code raw.<feed>} may have, counting the columns new headers would add: a header past it fails
+     * the run as a data error naming the file, before any DDL. PostgreSQL's own limit is 1,600 columns per table.
+     */
+    @WithDefault("200")
+    int maxColumns();
 
     /** Share of bad rows in one file (0..1) beyond which the run fails as a data error naming the file. */
     @WithDefault("0.05")

@@ -67,6 +67,16 @@ class CsvReaderTest {
     }
 
     @Test
+    void shouldCountCrOnlyAndMixedLineBreaksInsideQuotedFields() throws IOException {
+        List<Rec> r = parse("x,y\r\"a\rb\r\nc\n\r\",1\rnext,2\r");
+        assertEquals(3, r.size());
+        assertEquals(List.of("a\rb\r\nc\n\r", "1"), r.get(1).fields());
+        assertEquals(2, r.get(1).line());
+        // CR, CRLF, LF and CR each end one physical line: the quoted field spans lines 2 to 6, the next record is on 7.
+        assertEquals(7, r.get(2).line());
+    }
+
+    @Test
     void shouldAcceptLastRecordWithoutLineBreakButSayItIsUnterminated() throws IOException {
         List<Rec> r = parse("a,b\n1,2");
         assertEquals(List.of("1", "2"), r.get(1).fields());

@@ -30,8 +30,11 @@ public final class Lineage {
     static final String PRODUCER = "https://github.com/shopflow/shopflow-ingest";
     static final String SCHEMA_URL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/definitions/RunEvent";
 
-    /** A dataset as OpenLineage names it: namespace (where) and name (what). */
+    /** A dataset as OpenLineage names it: namespace (where) and name (what). Credentials in a URL namespace are masked. */
     public record Dataset(String namespace, String name) {
+        public Dataset {
+            namespace = Redaction.url(namespace);
+        }
     }
 
     /** {@code postgres://host:port} and {@code db.schema.table} from a JDBC URL, as OpenLineage names PostgreSQL datasets. */
@@ -39,10 +42,16 @@ public final class Lineage {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql://")) {
             return new Dataset("postgres://unknown", qualifiedTable);
         }
+        Redaction.url(jdbcUrl); // registers a password written into the URL
         String rest = jdbcUrl.substring("jdbc:postgresql://".length());
         int q = rest.indexOf('?');
         if (q >= 0) {
             rest = rest.substring(0, q);
+        }
+        int slash0 = rest.indexOf('/');
+        int at = (slash0 < 0 ? rest : rest.substring(0, slash0)).lastIndexOf('@');
+        if (at >= 0) {
+            rest = rest.substring(at + 1); // user:password@ is not part of where the data lives
         }
         int slash = rest.indexOf('/');
         String hostPort = slash < 0 ? rest : rest.substring(0, slash);

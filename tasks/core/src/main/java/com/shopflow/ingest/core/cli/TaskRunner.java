@@ -57,7 +57,7 @@ public final class TaskRunner {
             exit = 0;
         } catch (Throwable t) {
             IngestException e = t instanceof IngestException ie ? ie
-                    : new IngestException(Failures.isTransient(t) ? ErrorCode.INTERNAL : ErrorCode.INTERNAL,
+                    : new IngestException(Failures.isTransient(t) ? ErrorCode.TRANSIENT : ErrorCode.INTERNAL,
                             "unexpected failure: " + Failures.oneLine(t), t);
             exit = e.code().exitCode();
             PrintStream err = System.err;

@@ -27,8 +27,19 @@ public record DbSettings(String role, String envPrefix, String url, String user,
     public static DbSettings from(String role, String envPrefix, IngestConfig.Db db) {
         String url = db.url().orElseThrow(() -> new IngestException(ErrorCode.CONFIG,
                 envPrefix + "_URL is not set: the " + role + " JDBC URL, e.g. jdbc:postgresql://host:5432/db"));
+        String shown = Redaction.url(url); // also registers a password written into the URL as a secret
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new IngestException(ErrorCode.CONFIG, envPrefix + "_URL must be a jdbc:postgresql:// URL");
+            throw new IngestException(ErrorCode.CONFIG, envPrefix + "_URL must be a jdbc:postgresql:// URL, not " + shown);
+        }
+        if (hasUserinfo(url)) {
+            throw new IngestException(ErrorCode.CONFIG, envPrefix + "_URL (" + shown + ") carries credentials before the host, which the "
+                    + "PostgreSQL driver does not read: put the user in " + envPrefix + "_USER and the password in " + envPrefix
+                    + "_PASSWORD (or " + envPrefix + "_PASSWORD_FILE)");
+        }
+        if (org.postgresql.Driver.parseURL(url, null) == null) {
+            // Retrying cannot help: the driver would answer "No suitable driver" (SQLState 08001) every time.
+            throw new IngestException(ErrorCode.CONFIG, envPrefix + "_URL (" + shown + ") is not a URL the PostgreSQL driver can parse "
+                    + "(bad percent-encoding, a port outside 1-65535, ...); the form is jdbc:postgresql://host:port/db");
         }
         String user = db.user().orElseThrow(() -> new IngestException(ErrorCode.CONFIG, envPrefix + "_USER is not set"));
         String password = db.password().or(() -> db.passwordFile().map(f -> readSecretFile(envPrefix + "_PASSWORD_FILE", f)))
@@ -43,6 +54,19 @@ public record DbSettings(String role, String envPrefix, String url, String user,
         }
         return new DbSettings(role, envPrefix, url, user, password, db.sslmode().orElse(null), db.sslrootcert().orElse(null),
                 db.connectTimeoutSeconds());
+    }
+
+    private static boolean hasUserinfo(String url) {
+        int start = url.indexOf("://");
+        if (start < 0) {
+            return false;
+        }
+        String rest = url.substring(start + 3);
+        int end = 0;
+        while (end < rest.length() && "/?#".indexOf(rest.charAt(end)) < 0) {
+            end++;
+        }
+        return rest.substring(0, end).indexOf('@') >= 0;
     }
 
     /** True in the {@code production} profile ({@code QUARKUS_PROFILE=production}) unless overridden. */
@@ -89,10 +113,9 @@ public record DbSettings(String role, String envPrefix, String url, String user,
         }
     }
 
-    /** The URL without its query string, which may carry credentials. */
+    /** The URL with its credentials masked ({@link Redaction#url}). */
     public String redactedUrl() {
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q) + "?" + Redaction.MASK;
+        return Redaction.url(url);
     }
 
     public Optional<String> sslmodeOpt() {

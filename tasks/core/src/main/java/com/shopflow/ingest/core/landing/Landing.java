@@ -74,7 +74,7 @@ public final class Landing implements AutoCloseable {
         this.request = request;
         this.target = Catalog.RAW + "." + request.table();
         this.names = PartitionNames.of(request.table(), request.interval());
-        this.progress = new Progress(request.task(), target, request.interval());
+        this.progress = new Progress(request.task(), target, request.interval(), Progress.configured());
     }
 
     public static Landing open(DbSettings warehouse, Request request) {

@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
  */
 public final class Progress {
     private static final Logger LOG = Logger.getLogger(Progress.class);
-    private static final Duration EVERY = Duration.ofSeconds(Long.getLong("ingest.progress-seconds", 5));
     private final AtomicLong rowsRead = new AtomicLong();
     private final String task;
     private final String target;
@@ -30,10 +29,30 @@ public final class Progress {
     private long lastRows;
     private long lastNanos = System.nanoTime();
 
-    Progress(String task, String target, Interval interval) {
+    private final Duration every;
+
+    /** @param every how often to log and beat ({@code ingest.landing.progress-seconds}) */
+    Progress(String task, String target, Interval interval, Duration every) {
+        this.every = every;
         this.task = task;
         this.target = target;
         this.interval = interval;
+    }
+
+    /** {@code ingest.landing.progress-seconds} of the typed configuration (its default outside an application). */
+    static Duration configured() {
+        int seconds;
+        try {
+            seconds = org.eclipse.microprofile.config.ConfigProvider.getConfig().unwrap(io.smallrye.config.SmallRyeConfig.class)
+                    .getConfigMapping(com.shopflow.ingest.core.config.IngestConfig.class).landing().progressSeconds();
+        } catch (RuntimeException | LinkageError e) {
+            return Duration.ofSeconds(10); // no application configuration (unit tests)
+        }
+        if (seconds < 1) {
+            throw new com.shopflow.ingest.core.IngestException(com.shopflow.ingest.core.ErrorCode.CONFIG,
+                    "INGEST_LANDING_PROGRESS_SECONDS=" + seconds + " must be at least 1");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     public void add(long rows) {
@@ -54,7 +73,7 @@ public final class Progress {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(() -> beat(warehouse, runId), EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(() -> beat(warehouse, runId), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void beat(DbSettings warehouse, UUID runId) {

@@ -23,6 +23,10 @@ import java.util.UUID;
 public final class RawTable {
     public static final String INTERVAL_START = "_interval_start";
     public static final String INTERVAL_END = "_interval_end";
+    /** PostgreSQL's system columns: a user column of that name fails with SQLState 42701. */
+    public static final java.util.Set<String> SYSTEM_COLUMNS = java.util.Set.of("tableoid", "xmin", "cmin", "xmax", "cmax", "ctid");
+    /** PostgreSQL's limit of columns per table (dropped columns count too). */
+    public static final int MAX_TABLE_COLUMNS = 1600;
 
     private RawTable() {
     }
@@ -61,7 +65,12 @@ public final class RawTable {
                 }
                 changes.add("created " + target + " with " + shape.columns().size() + " columns");
             } else {
-                plan(c, table, shape, metadata, policy, existing, qualified, plan, changes, history);
+                List<String> ddl = plan(table, shape, metadata, policy, existing, qualified, plan, changes, history);
+                try (Statement s = c.createStatement()) {
+                    for (String statement : ddl) {
+                        s.execute(statement);
+                    }
+                }
             }
             int version = recordHistory(c, target, history, runId);
             c.commit();
@@ -74,9 +83,28 @@ public final class RawTable {
         }
     }
 
-    private static void plan(Connection c, String table, Shape shape, List<Column> metadata, SchemaPolicy policy,
-                             Map<String, String> existing, String qualified, List<RawSchema.Planned> plan,
-                             List<String> changes, List<String[]> history) throws SQLException {
+    /**
+     * What {@link #ensure} would do to the raw table, without doing it ({@code --dry-run}): the changes it would make,
+     * or the same {@link IngestException} the run would stop with (a dropped column under {@code fail}, ...).
+     */
+    public static List<String> preview(Connection c, String table, Shape shape, List<Column> metadata, SchemaPolicy policy)
+            throws SQLException {
+        checkReserved(shape, metadata);
+        Map<String, String> existing = columns(c, Catalog.RAW, table);
+        List<String> changes = new ArrayList<>();
+        if (existing.isEmpty()) {
+            changes.add("create " + Catalog.RAW + "." + table + " with " + shape.columns().size() + " columns");
+            return changes;
+        }
+        plan(table, shape, metadata, policy, existing, Identifiers.qualified(Catalog.RAW, table), new ArrayList<>(), changes,
+                new ArrayList<>());
+        return changes;
+    }
+
+    /** Decides the plan for an existing raw table; returns the DDL to run, runs nothing. */
+    private static List<String> plan(String table, Shape shape, List<Column> metadata, SchemaPolicy policy,
+                                     Map<String, String> existing, String qualified, List<RawSchema.Planned> plan,
+                                     List<String> changes, List<String[]> history) {
         String target = Catalog.RAW + "." + table;
         List<String> metaNames = new ArrayList<>(metadata.stream().map(Column::name).toList());
         metaNames.add(INTERVAL_START);
@@ -108,26 +136,34 @@ public final class RawTable {
                 plan.add(new RawSchema.Planned(raw, RawSchema.Source.SAME));
             }
         }
-        try (Statement s = c.createStatement()) {
-            for (Column col : shape.columns()) {
-                if (!existing.containsKey(col.name())) {
-                    s.execute("ALTER TABLE " + qualified + " ADD COLUMN " + col.quoted() + " " + col.type());
-                    history.add(new String[] {"add_column", col.name(), col.type(), null});
-                    changes.add("added column " + col.name() + " " + col.type() + " to " + target);
-                    plan.add(new RawSchema.Planned(col, RawSchema.Source.SAME));
-                }
-            }
-            for (Column m : metadata) {
-                if (!existing.containsKey(m.name())) {
-                    s.execute("ALTER TABLE " + qualified + " ADD COLUMN " + m.quoted() + " " + m.type());
-                }
+        List<String> ddl = new ArrayList<>();
+        for (Column col : shape.columns()) {
+            if (!existing.containsKey(col.name())) {
+                ddl.add("ALTER TABLE " + qualified + " ADD COLUMN " + col.quoted() + " " + col.type());
+                history.add(new String[] {"add_column", col.name(), col.type(), null});
+                changes.add("added column " + col.name() + " " + col.type() + " to " + target);
+                plan.add(new RawSchema.Planned(col, RawSchema.Source.SAME));
             }
         }
+        for (Column m : metadata) {
+            if (!existing.containsKey(m.name())) {
+                ddl.add("ALTER TABLE " + qualified + " ADD COLUMN " + m.quoted() + " " + m.type());
+            }
+        }
+        if (existing.size() + ddl.size() > MAX_TABLE_COLUMNS) {
+            throw new IngestException(ErrorCode.SCHEMA, target + " would have " + (existing.size() + ddl.size())
+                    + " columns, past PostgreSQL's limit of " + MAX_TABLE_COLUMNS + ". Nothing was landed and no column was added.");
+        }
+        return ddl;
     }
 
     private static void checkReserved(Shape shape, List<Column> metadata) {
         for (Column col : shape.columns()) {
             Identifiers.validate(col.name());
+            if (SYSTEM_COLUMNS.contains(col.name())) {
+                throw new IngestException(ErrorCode.SCHEMA, "the source has a column named " + col.name()
+                        + ", which is a PostgreSQL system column; rename it in the source or exclude it");
+            }
             if (col.name().equals(INTERVAL_START) || col.name().equals(INTERVAL_END)
                     || metadata.stream().anyMatch(m -> m.name().equals(col.name()))) {
                 throw new IngestException(ErrorCode.SCHEMA, "the source has a column named " + col.name()
