@@ -50,6 +50,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from airflow.sdk import DAG, CronDataIntervalTimetable, task
+from airflow.sdk.exceptions import AirflowFailException
 
 from shopflow import intervals
 from shopflow.catalog import EXTRACT_API, EXTRACT_DB, LAND_FILES, launch
@@ -67,8 +68,10 @@ def plan(table: str, family: str):
     @task(task_id=f"plan_{family}_{table}", retries=settings.retries.retries, retry_delay=settings.retries.delay,
           doc_md=f"Concrete `--table {table} --start/--end` argument lists for `{family}_{table}`.")
     def planned(data_interval_start=None, data_interval_end=None) -> list[list[str]]:
-        if data_interval_start is None or data_interval_end is None:
-            raise ValueError("this run has no data interval; trigger it with a logical date")
+        try:
+            intervals.check_run_interval(data_interval_start, data_interval_end, settings.schedule)
+        except ValueError as wrong:
+            raise AirflowFailException(str(wrong)) from None
         parts = settings.chunks(table)
         if family == "extract_db":
             windows = [(data_interval_start, data_interval_end)]

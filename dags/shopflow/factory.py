@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubernetes.client import models as k8s
-
 from shopflow.catalog import FILE_DROP_DIR, Launch
 from shopflow.config import Settings
 
@@ -62,6 +60,7 @@ class OperatorFactory:
     def _kwargs(self, launch: Launch) -> dict[str, Any]:
         s = self.settings
         kwargs = common_kwargs(launch)
+        kwargs["interval_schedule"] = s.schedule
         if s.runner == "local":
             kwargs.update(
                 module=launch.kind.module,
@@ -73,7 +72,9 @@ class OperatorFactory:
                 fail_fast_exit_codes=s.fail_fast_exit_codes,
             )
             return kwargs
+        # Only the pod runner needs the Kubernetes client, and importing it costs seconds of every parse.
         from airflow.providers.cncf.kubernetes.secret import Secret
+        from kubernetes.client import models as k8s
 
         # Pods run the production profile (database TLS must be verify-full) and log one JSON object per line;
         # SHOPFLOW_TASK_ENV can override either. The local runner keeps the apps' defaults.

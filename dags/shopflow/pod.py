@@ -15,6 +15,8 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 from kubernetes.client import models as k8s
 
+from shopflow.local import require_one_interval
+
 
 def container_exit_code(pod: k8s.V1Pod | None, container: str) -> int | None:
     """Exit code of ``container`` in ``pod``, or ``None`` if it has not terminated (or the pod is unknown)."""
@@ -28,9 +30,15 @@ def container_exit_code(pod: k8s.V1Pod | None, container: str) -> int | None:
 class ShopflowPodOperator(KubernetesPodOperator):
     """KubernetesPodOperator that fails without retrying when the task exits with a fail-fast code."""
 
-    def __init__(self, *, fail_fast_exit_codes: Collection[int] = (2, 4), **kwargs):
+    def __init__(self, *, fail_fast_exit_codes: Collection[int] = (2, 4), interval_schedule: str | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.fail_fast_exit_codes = frozenset(fail_fast_exit_codes)
+        self.interval_schedule = interval_schedule
+
+    def render_template_fields(self, context, jinja_env=None) -> None:
+        require_one_interval(context, self.interval_schedule)  # as the local runner: see shopflow.local
+        super().render_template_fields(context, jinja_env)
 
     def cleanup(self, pod, remote_pod, xcom_result=None, context=None) -> None:
         try:

@@ -38,6 +38,7 @@ def test_extract_db_pod_for_a_fixed_interval(dag_loader, hook):
         {"name": "QUARKUS_PROFILE", "value": "production"},
         {"name": "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "value": "true"},
         {"name": "AIRFLOW_CTX_DAG_RUN_ID", "value": RUN_ID},
+        {"name": "AIRFLOW_CTX_TRY_NUMBER", "value": "1"},
         secret_env("SOURCE_DB_URL", "shopflow-source-db"),
         secret_env("SOURCE_DB_USER", "shopflow-source-db"),
         secret_env("SOURCE_DB_PASSWORD", "shopflow-source-db"),
