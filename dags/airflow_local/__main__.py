@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
   Logs         {airflow.home / 'logs'}
 
   The DAG starts paused. Unpausing it runs yesterday's interval at once (catchup is off); a backfill or a
-  manual run lands the days you pick (dags/README.md, "Re-land a chosen day"). Ctrl-C stops everything.
+  manual run lands the days you pick (dags/README.md, "What a run lands"). Ctrl-C stops everything.
 """, flush=True)
         if a.backfill:
             start, _, end = a.backfill.partition(":")
@@ -100,19 +100,18 @@ def backfill(airflow: Airflow, start: str, end: str, timeout: float = 1800) -> l
     b = airflow.request("POST", "/api/v2/backfills", {
         "dag_id": DAG_ID, "from_date": f"{start}T00:00:00Z", "to_date": f"{end}T00:00:00Z",
         "reprocess_behavior": "completed", "max_active_runs": 1})
-    return wait_for_backfill(airflow, b["id"], timeout)
-
-
-def wait_for_backfill(airflow: Airflow, backfill_id: int, timeout: float) -> list[dict]:
+    # No run starts while the DAG is paused, backfills included; unpausing also runs yesterday (catchup off).
+    airflow.request("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         airflow.check_alive()
-        b = airflow.get(f"/api/v2/backfills/{backfill_id}")
-        runs = airflow.get(f"/api/v2/dags/{DAG_ID}/dagRuns?run_type=backfill&limit=100")["dag_runs"]
-        if b.get("completed_at") and runs and all(r["state"] in ("success", "failed") for r in runs):
+        done = airflow.get(f"/api/v2/backfills/{b['id']}").get("completed_at")
+        runs = airflow.get(f"/api/v2/dags/{DAG_ID}/dagRuns?limit=100")["dag_runs"]
+        if done and runs and all(r["state"] in ("success", "failed") for r in runs):
+            say("runs done: " + ", ".join(f"{r['data_interval_start'][:10]} {r['state']}" for r in runs))
             return runs
         time.sleep(3)
-    raise StackError(f"backfill {backfill_id} not done after {timeout:.0f} s")
+    raise StackError(f"backfill {b['id']} not done after {timeout:.0f} s")
 
 
 def _interrupt(*_) -> None:

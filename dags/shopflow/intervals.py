@@ -66,7 +66,7 @@ def check_run_interval(start: datetime | None, end: datetime | None, schedule: s
     """
     if start is None or end is None:
         raise ValueError("this run has no data interval: trigger it with a logical date and pick the interval "
-                         "under 'Data Interval: Specify Manually' (see dags/README.md, 'Re-land a chosen day')")
+                         "under 'Data Interval: Specify Manually' (see dags/README.md, 'What a run lands')")
     if end <= start:
         raise ValueError(f"the data interval [{ts(start)}, {ts(end)}) is empty: its end must be after its start")
     from croniter import croniter  # Airflow's own cron library; only needed when a task runs
