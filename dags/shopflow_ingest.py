@@ -19,6 +19,11 @@ re-run: clear it in the UI, or `airflow backfill create --dag-id shopflow_ingest
 `max_active_runs`, the pools (`shopflow_source_db`, `products_api`) and `max_active_tis_per_dagrun` on mapped
 chunks cap concurrent connections and API calls.
 
+**Re-land a chosen day.** Trigger → Single run → *Data Interval: Specify Manually*, Start and End one
+whole UTC day apart at midnight (keep the logical date the form suggests): the run lands exactly that day.
+Trigger → Backfill lands every day from its start to its end date, both included (the DAG must be unpaused).
+A cleared task or run lands its run's interval again. Any other interval fails at once, without retries.
+
 **Late commits.** A source row may commit after its interval was landed (a long transaction keeps its old
 `updated_at`). Each run therefore also re-lands the trailing interval(s) covering `SHOPFLOW_LOOKBACK_DAYS`
 (default 1: yesterday's interval) with the same chunking; the replace is idempotent, so a row committed
