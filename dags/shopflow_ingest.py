@@ -54,13 +54,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.sdk import DAG, CronDataIntervalTimetable, task
+from airflow.sdk import DAG, CronDataIntervalTimetable
 from airflow.sdk.exceptions import AirflowFailException
 
 from shopflow import intervals
 from shopflow.catalog import EXTRACT_API, EXTRACT_DB, LAND_FILES, launch
 from shopflow.config import Settings
 from shopflow.factory import OperatorFactory
+from shopflow.plan import PlanOperator
 
 settings = Settings.from_env()
 factory = OperatorFactory(settings)
@@ -70,8 +71,6 @@ relanding = settings.lookback_days > 0
 def plan(table: str, family: str):
     """An upstream task that computes the concrete argument lists of one mapped extract-db family."""
 
-    @task(task_id=f"plan_{family}_{table}", retries=settings.retries.retries, retry_delay=settings.retries.delay,
-          doc_md=f"Concrete `--table {table} --start/--end` argument lists for `{family}_{table}`.")
     def planned(data_interval_start=None, data_interval_end=None) -> list[list[str]]:
         try:
             intervals.check_run_interval(data_interval_start, data_interval_end, settings.schedule)
@@ -87,7 +86,9 @@ def plan(table: str, family: str):
                        if a >= settings.start_date]
         return intervals.arguments("--table", table, [c for a, b in windows for c in intervals.split(a, b, parts)])
 
-    return planned()
+    return PlanOperator(task_id=f"plan_{family}_{table}", python_callable=planned, retries=settings.retries.retries,
+                        retry_delay=settings.retries.delay,
+                        doc_md=f"Concrete `--table {table} --start/--end` argument lists for `{family}_{table}`.").output
 
 
 with DAG(

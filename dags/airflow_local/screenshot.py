@@ -24,13 +24,15 @@ def chromium() -> str:
     raise StackError("no headless Chromium found: apt-get install -y chromium")
 
 
-def grid(airflow: Airflow, png: Path, width: int = 1400, height: int = 820) -> Path:
+def grid(airflow: Airflow, png: Path, width: int = 2000, height: int = 1040, scale: float = 0.7) -> Path:
+    """Lays the page out ``width`` CSS pixels wide (the grid pane takes a share of it), saved ``scale`` times that."""
     page = f"/dags/{DAG_ID}"
     url = f"{airflow.url}/auth/token/login?next={quote(page, safe='')}"
     png.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="shopflow-chromium-") as profile:
         r = subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                             f"--user-data-dir={profile}", f"--window-size={width},{height}",
+                            f"--force-device-scale-factor={scale}",
                             "--virtual-time-budget=30000", f"--screenshot={png}", url],
                            capture_output=True, text=True, timeout=180)
     if r.returncode != 0 or not png.is_file():
