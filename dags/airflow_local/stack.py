@@ -234,7 +234,9 @@ class Airflow:
         self.python = python
         self.processes: list[Process] = []
         self._token: str | None = None
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "SHOPFLOW_"))}
+        # The caller's SHOPFLOW_* settings reach the DAG (e.g. SHOPFLOW_DB_CHUNKS to try chunking); an Airflow
+        # of the caller's (AIRFLOW_HOME, AIRFLOW__*) must not.
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
         self.env.update(env)
         self.env.update({
             "AIRFLOW_HOME": str(home),
