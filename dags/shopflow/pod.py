@@ -9,7 +9,7 @@ locked) and exit 3 (data error; the partner may re-deliver) keep the normal retr
 
 from __future__ import annotations
 
-from typing import Collection
+from typing import Any, Collection
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
@@ -52,3 +52,44 @@ class ShopflowPodOperator(KubernetesPodOperator):
                     f"task exited with code {code}, which a retry cannot fix (see the task log); not retrying"
                 ) from failure
             raise
+
+
+def pod_settings(spec) -> dict[str, Any]:
+    """The operator settings of a :class:`~shopflow.podtask.PodSpec`, as Kubernetes objects."""
+    from airflow.providers.cncf.kubernetes.secret import Secret
+
+    volumes, mounts = [], []
+    if spec.file_drop is not None:
+        claim, mount = spec.file_drop
+        volumes.append(k8s.V1Volume(name="file-drop", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(
+            claim_name=claim, read_only=True)))
+        mounts.append(k8s.V1VolumeMount(name="file-drop", mount_path=mount, read_only=True))
+    res = spec.resources
+    return dict(
+        name=spec.name,
+        namespace=spec.namespace,
+        image=spec.image,
+        image_pull_policy=spec.image_pull_policy,
+        # No cmds: the image ENTRYPOINT is the task, so `docker run IMAGE ARGS` and the pod behave the same.
+        secrets=[Secret("env", variable, secret, key) for variable, secret, key in spec.secrets],
+        volumes=volumes,
+        volume_mounts=mounts,
+        container_resources=k8s.V1ResourceRequirements(requests=res.get("requests"), limits=res.get("limits")),
+        service_account_name=spec.service_account,
+        # The task talks to databases and HTTP, never to the Kubernetes API.
+        automount_service_account_token=False,
+        labels=dict(spec.labels),
+        container_security_context=k8s.V1SecurityContext(
+            allow_privilege_escalation=False, run_as_non_root=True,
+            capabilities=k8s.V1Capabilities(drop=["ALL"]),
+            seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault")),
+        # The XCom sidecar only sleeps and is read with `cat`: it runs unprivileged too (PSA "restricted").
+        xcom_sidecar_container_security_context={
+            "allowPrivilegeEscalation": False, "runAsNonRoot": True, "runAsUser": 65534,
+            "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
+        get_logs=True,
+        log_events_on_failure=True,
+        on_finish_action="delete_pod",
+        do_xcom_push=True,
+        startup_timeout_seconds=600,
+    )
