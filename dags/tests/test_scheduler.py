@@ -4,7 +4,7 @@ Started with the very code of ``dags/airflow-local.sh`` (``airflow_local.stack``
 products API and file drop, then api-server, scheduler and dag-processor (LocalExecutor, SQLite metadata DB in
 a temp dir, the local runner) on a free port. Everything goes through the public REST API (``/api/v2``, JWT
 from the simple auth manager). To keep CI cheap the DAG extracts one table (``orders``; the other two run
-the same operator) and each source holds one day per day up to yesterday, so the scheduled run that
+the same operator) and the sources hold data for every day up to yesterday, so the scheduled run that
 unpausing starts (yesterday, catchup off) succeeds as well.
 
 What it proves:
