@@ -19,6 +19,11 @@ re-run: clear it in the UI, or `airflow backfill create --dag-id shopflow_ingest
 `max_active_runs`, the pools (`shopflow_source_db`, `products_api`) and `max_active_tis_per_dagrun` on mapped
 chunks cap concurrent connections and API calls.
 
+**Re-land a chosen day.** Trigger → Single run → *Data Interval: Specify Manually*, Start and End one
+whole UTC day apart at midnight (keep the logical date the form suggests): the run lands exactly that day.
+Trigger → Backfill lands every day from its start to its end date, both included (the DAG must be unpaused).
+A cleared task or run lands its run's interval again. Any other interval fails at once, without retries.
+
 **Late commits.** A source row may commit after its interval was landed (a long transaction keeps its old
 `updated_at`). Each run therefore also re-lands the trailing interval(s) covering `SHOPFLOW_LOOKBACK_DAYS`
 (default 1: yesterday's interval) with the same chunking; the replace is idempotent, so a row committed
@@ -49,12 +54,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.sdk import DAG, CronDataIntervalTimetable, task
+from airflow.sdk import DAG, CronDataIntervalTimetable
+from airflow.sdk.exceptions import AirflowFailException
 
 from shopflow import intervals
 from shopflow.catalog import EXTRACT_API, EXTRACT_DB, LAND_FILES, launch
 from shopflow.config import Settings
 from shopflow.factory import OperatorFactory
+from shopflow.plan import PlanOperator
 
 settings = Settings.from_env()
 factory = OperatorFactory(settings)
@@ -64,11 +71,11 @@ relanding = settings.lookback_days > 0
 def plan(table: str, family: str):
     """An upstream task that computes the concrete argument lists of one mapped extract-db family."""
 
-    @task(task_id=f"plan_{family}_{table}", retries=settings.retries.retries, retry_delay=settings.retries.delay,
-          doc_md=f"Concrete `--table {table} --start/--end` argument lists for `{family}_{table}`.")
     def planned(data_interval_start=None, data_interval_end=None) -> list[list[str]]:
-        if data_interval_start is None or data_interval_end is None:
-            raise ValueError("this run has no data interval; trigger it with a logical date")
+        try:
+            intervals.check_run_interval(data_interval_start, data_interval_end, settings.schedule)
+        except ValueError as wrong:
+            raise AirflowFailException(str(wrong)) from None
         parts = settings.chunks(table)
         if family == "extract_db":
             windows = [(data_interval_start, data_interval_end)]
@@ -79,7 +86,9 @@ def plan(table: str, family: str):
                        if a >= settings.start_date]
         return intervals.arguments("--table", table, [c for a, b in windows for c in intervals.split(a, b, parts)])
 
-    return planned()
+    return PlanOperator(task_id=f"plan_{family}_{table}", python_callable=planned, retries=settings.retries.retries,
+                        retry_delay=settings.retries.delay,
+                        doc_md=f"Concrete `--table {table} --start/--end` argument lists for `{family}_{table}`.").output
 
 
 with DAG(

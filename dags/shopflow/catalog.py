@@ -89,6 +89,7 @@ def plain_env(settings: Settings) -> dict[str, str]:
     env = dict(settings.task_env)
     # The apps default --run-id and --try-number to these; a pod does not inherit the worker's AIRFLOW_CTX_* variables.
     env["AIRFLOW_CTX_DAG_RUN_ID"] = "{{ run_id }}"
+    # Airflow's try number (1 on the first try, 2 on the first retry...), reported in the task's summary.
     env["AIRFLOW_CTX_TRY_NUMBER"] = "{{ ti.try_number }}"
     return env
 

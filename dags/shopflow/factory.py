@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubernetes.client import models as k8s
-
 from shopflow.catalog import FILE_DROP_DIR, Launch
 from shopflow.config import Settings
+from shopflow.podtask import PodSpec
 
 #: Labels every pod carries; the per-task ones (component, target) are added in :func:`labels`.
 BASE_LABELS = {"app.kubernetes.io/name": "shopflow-ingest", "app.kubernetes.io/part-of": "shopflow",
@@ -55,13 +54,14 @@ class OperatorFactory:
             from shopflow.local import LocalJarOperator
 
             return LocalJarOperator
-        from shopflow.pod import ShopflowPodOperator
+        from shopflow.podtask import PodTaskOperator
 
-        return ShopflowPodOperator
+        return PodTaskOperator
 
     def _kwargs(self, launch: Launch) -> dict[str, Any]:
         s = self.settings
         kwargs = common_kwargs(launch)
+        kwargs["interval_schedule"] = s.schedule
         if s.runner == "local":
             kwargs.update(
                 module=launch.kind.module,
@@ -73,46 +73,25 @@ class OperatorFactory:
                 fail_fast_exit_codes=s.fail_fast_exit_codes,
             )
             return kwargs
-        from airflow.providers.cncf.kubernetes.secret import Secret
-
         # Pods run the production profile (database TLS must be verify-full) and log one JSON object per line;
         # SHOPFLOW_TASK_ENV can override either. The local runner keeps the apps' defaults.
         env = {"QUARKUS_PROFILE": "production", "QUARKUS_LOG_CONSOLE_JSON_ENABLED": "true", **dict(launch.env)}
-        volumes, mounts = [], []
         if launch.kind.reads_file_drop:
             env[FILE_DROP_DIR] = s.file_drop_mount
-            volumes.append(k8s.V1Volume(name="file-drop", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(
-                claim_name=s.file_drop_claim, read_only=True)))
-            mounts.append(k8s.V1VolumeMount(name="file-drop", mount_path=s.file_drop_mount, read_only=True))
-        res = s.resources[launch.kind.module]
+        # Plain values only: the Kubernetes objects are built when the task runs (see shopflow.podtask).
         kwargs.update(
-            name=f"shopflow-{launch.kind.module}",
-            namespace=s.namespace,
-            image=s.images[launch.kind.module],
-            image_pull_policy=s.image_pull_policy,
-            # No cmds: the image ENTRYPOINT is the task, so `docker run IMAGE ARGS` and the pod behave the same.
             env_vars=env,
-            secrets=[Secret("env", e.variable, e.secret, e.key) for e in launch.secret_env],
-            volumes=volumes,
-            volume_mounts=mounts,
-            container_resources=k8s.V1ResourceRequirements(requests=res.get("requests"), limits=res.get("limits")),
-            service_account_name=s.service_account,
-            # The task talks to databases and HTTP, never to the Kubernetes API.
-            automount_service_account_token=False,
-            labels=labels(launch),
-            container_security_context=k8s.V1SecurityContext(
-                allow_privilege_escalation=False, run_as_non_root=True,
-                capabilities=k8s.V1Capabilities(drop=["ALL"]),
-                seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault")),
-            # The XCom sidecar only sleeps and is read with `cat`: it runs unprivileged too (PSA "restricted").
-            xcom_sidecar_container_security_context={
-                "allowPrivilegeEscalation": False, "runAsNonRoot": True, "runAsUser": 65534,
-                "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
-            get_logs=True,
-            log_events_on_failure=True,
-            on_finish_action="delete_pod",
-            do_xcom_push=True,
-            startup_timeout_seconds=600,
+            pod=PodSpec(
+                name=f"shopflow-{launch.kind.module}",
+                namespace=s.namespace,
+                image=s.images[launch.kind.module],
+                image_pull_policy=s.image_pull_policy,
+                secrets=tuple((e.variable, e.secret, e.key) for e in launch.secret_env),
+                file_drop=(s.file_drop_claim, s.file_drop_mount) if launch.kind.reads_file_drop else None,
+                resources=dict(s.resources[launch.kind.module]),
+                service_account=s.service_account,
+                labels=labels(launch),
+            ),
             fail_fast_exit_codes=s.fail_fast_exit_codes,
         )
         return kwargs

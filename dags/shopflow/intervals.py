@@ -12,7 +12,7 @@ A partition is identified by its exact ``(start, end)``, so two rules keep re-ru
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 
 def ts(moment: datetime) -> str:
@@ -54,3 +54,29 @@ def trailing(start: datetime, end: datetime, lookback: timedelta) -> list[tuple[
 def arguments(flag: str, value: str, intervals: list[tuple[datetime, datetime]]) -> list[list[str]]:
     """The concrete argument lists of one task per interval, in the same order as the DAG's templated form."""
     return [[flag, value, "--start", ts(a), "--end", ts(b)] for a, b in intervals]
+
+
+def check_run_interval(start: datetime | None, end: datetime | None, schedule: str) -> None:
+    """Raises ``ValueError`` unless ``[start, end)`` is exactly one interval of the cron ``schedule`` (UTC).
+
+    Scheduled, backfilled and cleared runs always pass. A manual run passes when its data interval was picked
+    as one whole schedule interval (with the daily default: one whole UTC day, midnight to midnight). Anything
+    else would land a partition that overlaps the daily ones, which the warehouse refuses, or a part of a day
+    that the file feed cannot deliver.
+    """
+    if start is None or end is None:
+        raise ValueError("this run has no data interval: trigger it with a logical date and pick the interval "
+                         "under 'Data Interval: Specify Manually' (see dags/README.md, 'What a run lands')")
+    if end <= start:
+        raise ValueError(f"the data interval [{ts(start)}, {ts(end)}) is empty: its end must be after its start")
+    from croniter import croniter  # Airflow's own cron library; only needed when a task runs
+
+    def utc(moment: datetime) -> datetime:  # plain aware datetimes: croniter drops pendulum's zone
+        return datetime.fromtimestamp(moment.timestamp(), tz=timezone.utc)
+
+    first = croniter(schedule, utc(start) - timedelta(seconds=1)).get_next(datetime)
+    following = croniter(schedule, first).get_next(datetime)
+    if first != utc(start) or following != utc(end):
+        raise ValueError(f"the data interval [{ts(start)}, {ts(end)}) is not one interval of the schedule "
+                         f"'{schedule}' (UTC); pick e.g. [{ts(first)}, "
+                         f"{ts(following)}), or run a backfill for several")

@@ -23,10 +23,22 @@ from typing import Collection, Mapping, Sequence
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
+from shopflow.intervals import check_run_interval
+
 #: Variables of the worker passed to the process besides the task's own: what a JVM needs to start.
 _BASE_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "JAVA_HOME", "JAVA_TOOL_OPTIONS")
 #: Prefixes of the apps' own settings (Quarkus and ingest configuration), passed through for development.
 _PASS_THROUGH_PREFIXES = ("QUARKUS_", "INGEST_")
+
+
+def require_one_interval(context, schedule: str | None) -> None:
+    """Fails the task (no retries) unless the run's data interval is one interval of ``schedule``."""
+    if schedule is None:
+        return
+    try:
+        check_run_interval(context.get("data_interval_start"), context.get("data_interval_end"), schedule)
+    except ValueError as wrong:
+        raise AirflowFailException(str(wrong)) from None
 
 
 class LocalJarOperator(BaseOperator):
@@ -56,9 +68,11 @@ class LocalJarOperator(BaseOperator):
         repo: str | os.PathLike = ".",
         java: str = "",
         fail_fast_exit_codes: Collection[int] = (2, 4),
+        interval_schedule: str | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.interval_schedule = interval_schedule
         self.module = module
         self.arguments = list(arguments)
         self.env_vars = dict(env_vars or {})
@@ -68,6 +82,12 @@ class LocalJarOperator(BaseOperator):
         self.java = java
         self.fail_fast_exit_codes = frozenset(fail_fast_exit_codes)
         self._process: subprocess.Popen | None = None
+
+    def render_template_fields(self, context, jinja_env=None) -> None:
+        # Before the templates: a run without a data interval, or with one that is not one schedule interval,
+        # fails here with a clear message and without retries (a retry cannot change the run's interval).
+        require_one_interval(context, self.interval_schedule)
+        super().render_template_fields(context, jinja_env)
 
     @property
     def jar(self) -> Path:

@@ -9,11 +9,13 @@ locked) and exit 3 (data error; the partner may re-deliver) keep the normal retr
 
 from __future__ import annotations
 
-from typing import Collection
+from typing import Any, Collection
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 from kubernetes.client import models as k8s
+
+from shopflow.local import require_one_interval
 
 
 def container_exit_code(pod: k8s.V1Pod | None, container: str) -> int | None:
@@ -28,9 +30,15 @@ def container_exit_code(pod: k8s.V1Pod | None, container: str) -> int | None:
 class ShopflowPodOperator(KubernetesPodOperator):
     """KubernetesPodOperator that fails without retrying when the task exits with a fail-fast code."""
 
-    def __init__(self, *, fail_fast_exit_codes: Collection[int] = (2, 4), **kwargs):
+    def __init__(self, *, fail_fast_exit_codes: Collection[int] = (2, 4), interval_schedule: str | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.fail_fast_exit_codes = frozenset(fail_fast_exit_codes)
+        self.interval_schedule = interval_schedule
+
+    def render_template_fields(self, context, jinja_env=None) -> None:
+        require_one_interval(context, self.interval_schedule)  # as the local runner: see shopflow.local
+        super().render_template_fields(context, jinja_env)
 
     def cleanup(self, pod, remote_pod, xcom_result=None, context=None) -> None:
         try:
@@ -44,3 +52,44 @@ class ShopflowPodOperator(KubernetesPodOperator):
                     f"task exited with code {code}, which a retry cannot fix (see the task log); not retrying"
                 ) from failure
             raise
+
+
+def pod_settings(spec) -> dict[str, Any]:
+    """The operator settings of a :class:`~shopflow.podtask.PodSpec`, as Kubernetes objects."""
+    from airflow.providers.cncf.kubernetes.secret import Secret
+
+    volumes, mounts = [], []
+    if spec.file_drop is not None:
+        claim, mount = spec.file_drop
+        volumes.append(k8s.V1Volume(name="file-drop", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(
+            claim_name=claim, read_only=True)))
+        mounts.append(k8s.V1VolumeMount(name="file-drop", mount_path=mount, read_only=True))
+    res = spec.resources
+    return dict(
+        name=spec.name,
+        namespace=spec.namespace,
+        image=spec.image,
+        image_pull_policy=spec.image_pull_policy,
+        # No cmds: the image ENTRYPOINT is the task, so `docker run IMAGE ARGS` and the pod behave the same.
+        secrets=[Secret("env", variable, secret, key) for variable, secret, key in spec.secrets],
+        volumes=volumes,
+        volume_mounts=mounts,
+        container_resources=k8s.V1ResourceRequirements(requests=res.get("requests"), limits=res.get("limits")),
+        service_account_name=spec.service_account,
+        # The task talks to databases and HTTP, never to the Kubernetes API.
+        automount_service_account_token=False,
+        labels=dict(spec.labels),
+        container_security_context=k8s.V1SecurityContext(
+            allow_privilege_escalation=False, run_as_non_root=True,
+            capabilities=k8s.V1Capabilities(drop=["ALL"]),
+            seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault")),
+        # The XCom sidecar only sleeps and is read with `cat`: it runs unprivileged too (PSA "restricted").
+        xcom_sidecar_container_security_context={
+            "allowPrivilegeEscalation": False, "runAsNonRoot": True, "runAsUser": 65534,
+            "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
+        get_logs=True,
+        log_events_on_failure=True,
+        on_finish_action="delete_pod",
+        do_xcom_push=True,
+        startup_timeout_seconds=600,
+    )

@@ -150,9 +150,11 @@ def hook():
 
 def render_task(dag, task, day):
     """Renders the task's templates for the scheduled run of `day` (a pendulum datetime), as a worker would."""
+    from types import SimpleNamespace
+
     ctx = {"data_interval_start": day, "data_interval_end": day.add(days=1), "logical_date": day,
            "run_id": f"scheduled__{day.isoformat()}", "dag": dag, "task": task, "params": {},
-           "ti": types.SimpleNamespace(try_number=1)}
+           "ti": SimpleNamespace(try_number=1)}
     task.render_template_fields(ctx)
 
 

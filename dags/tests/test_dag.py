@@ -110,8 +110,10 @@ def test_reland_plan_covers_the_lookback(dag_loader):
 
 
 def test_plan_refuses_a_run_without_data_interval(dag_loader):
+    from airflow.sdk.exceptions import AirflowFailException
+
     dag = dag_loader()
-    with pytest.raises(ValueError, match="no data interval"):
+    with pytest.raises(AirflowFailException, match="no data interval"):
         dag.get_task("plan_reland_db_orders").python_callable(data_interval_start=None, data_interval_end=None)
 
 

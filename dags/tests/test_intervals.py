@@ -1,11 +1,12 @@
 """Sub-interval and trailing-interval planning."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pendulum
 import pytest
 
 from shopflow import intervals
+from shopflow.intervals import check_run_interval
 
 D = pendulum.datetime(2026, 11, 23, tz="UTC")
 
@@ -49,3 +50,34 @@ def test_trailing_covers_the_lookback_newest_first():
 def test_arguments_have_the_contract_shape():
     assert intervals.arguments("--table", "orders", [(D, D.add(hours=12))]) == [
         ["--table", "orders", "--start", "2026-11-23T00:00:00+00:00", "--end", "2026-11-23T12:00:00+00:00"]]
+
+
+DAY = datetime(2026, 11, 5, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("start, end", [
+    (DAY, DAY + timedelta(days=1)),
+    # The same UTC day given in another zone is the same interval.
+    (DAY.astimezone(timezone(timedelta(hours=1))), DAY + timedelta(days=1)),
+])
+def test_a_run_interval_of_one_whole_schedule_interval_passes(start, end):
+    check_run_interval(start, end, "0 0 * * *")
+
+
+@pytest.mark.parametrize("start, end, message", [
+    (None, None, "no data interval"),
+    (DAY, DAY, "is empty"),
+    (DAY, DAY - timedelta(days=1), "is empty"),
+    (DAY, DAY + timedelta(days=2), "not one interval"),
+    (DAY + timedelta(hours=6), DAY + timedelta(days=1, hours=6), "not one interval"),
+    (DAY, DAY + timedelta(hours=12), "not one interval"),
+])
+def test_a_run_interval_that_is_not_one_schedule_interval_is_refused(start, end, message):
+    with pytest.raises(ValueError, match=message):
+        check_run_interval(start, end, "0 0 * * *")
+
+
+def test_an_hourly_schedule_takes_whole_hours():
+    check_run_interval(DAY + timedelta(hours=3), DAY + timedelta(hours=4), "0 * * * *")
+    with pytest.raises(ValueError, match=r"pick e.g. \[2026-11-05T04:00:00\+00:00, 2026-11-05T05:00:00\+00:00\)"):
+        check_run_interval(DAY + timedelta(hours=3, minutes=30), DAY + timedelta(hours=4, minutes=30), "0 * * * *")

@@ -117,3 +117,32 @@ def test_local_runner_fails_fast_when_the_jar_is_not_built(tmp_path):
     op = LocalJarOperator(task_id="t", module="land-files", repo=tmp_path, arguments=["--feed", "x"])
     with pytest.raises(AirflowFailException, match="does not exist: build it first"):
         op.execute(context={})
+
+
+@pytest.mark.parametrize("runner", ["kubernetes", "local"])
+def test_both_runners_pass_the_run_id_and_airflows_try_number(dag_loader, hook, runner):
+    import pendulum
+
+    from conftest import render_task
+
+    task = dag_loader(SHOPFLOW_RUNNER=runner).get_task("extract_api_products")
+    render_task(task.dag, task, pendulum.datetime(2026, 11, 23, tz="UTC"))
+    env = task.env_vars if isinstance(task.env_vars, dict) else {e.name: e.value for e in task.env_vars}  # KPO: V1EnvVar
+    assert env["AIRFLOW_CTX_DAG_RUN_ID"] == "scheduled__2026-11-23T00:00:00+00:00"
+    assert env["AIRFLOW_CTX_TRY_NUMBER"] == "1"
+
+
+@pytest.mark.parametrize("runner", ["kubernetes", "local"])
+@pytest.mark.parametrize("start, end", [(None, None), ("2026-11-05T00:00:00+00:00", "2026-11-07T00:00:00+00:00"),
+                                        ("2026-11-05T06:00:00+00:00", "2026-11-06T06:00:00+00:00")])
+def test_both_runners_refuse_a_run_interval_that_is_not_one_day_before_rendering(dag_loader, hook, runner, start,
+                                                                                 end):
+    import pendulum
+
+    dag = dag_loader(SHOPFLOW_RUNNER=runner)
+    task = dag.get_task("extract_db_orders")
+    ctx = {"data_interval_start": start and pendulum.parse(start), "data_interval_end": end and pendulum.parse(end),
+           "run_id": "manual__x", "dag": dag, "task": task, "params": {}}
+    with pytest.raises(AirflowFailException, match="no data interval|not one interval"):
+        task.render_template_fields(ctx)
+    assert "{{" in " ".join(task.arguments)  # nothing was rendered
