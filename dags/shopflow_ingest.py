@@ -40,8 +40,9 @@ doubling up to 1 h: about 15 hours) rather than with a sensor: a task waiting fo
 slot and no pool slot, the check is done by the task that reads the drop (the Airflow workers do not mount
 it), and it needs no triggerer.
 
-**Exit codes.** 0 landed; 1 transient (retried); 2 usage/config/auth and 4 schema refused fail at once
-without retries (`SHOPFLOW_FAIL_FAST_EXIT_CODES`); 3 data error is retried (a corrected file may arrive).
+**Exit codes.** 0 landed; 1 transient (retried); 2 usage/config/auth, 3 data error beyond tolerance and 4 schema
+refused fail at once without retries (`shopflow/exit_codes.json`, generated from the tasks' error codes;
+`SHOPFLOW_FAIL_FAST_EXIT_CODES` overrides). After a corrected file arrives, clear the task.
 The task's JSON summary is the task's XCom.
 
 **Runners.** `SHOPFLOW_RUNNER=kubernetes` (default) runs each task as a pod; `SHOPFLOW_RUNNER=local` runs the

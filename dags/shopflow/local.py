@@ -23,6 +23,7 @@ from typing import Collection, Mapping, Sequence
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
+from shopflow.config import FAIL_FAST_EXIT_CODES
 from shopflow.intervals import check_run_interval
 
 #: Variables of the worker passed to the process besides the task's own: what a JVM needs to start.
@@ -67,7 +68,7 @@ class LocalJarOperator(BaseOperator):
         local_variables: Collection[str] = (),
         repo: str | os.PathLike = ".",
         java: str = "",
-        fail_fast_exit_codes: Collection[int] = (2, 4),
+        fail_fast_exit_codes: Collection[int] = FAIL_FAST_EXIT_CODES,
         interval_schedule: str | None = None,
         **kwargs,
     ):

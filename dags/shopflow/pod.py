@@ -15,6 +15,7 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 from kubernetes.client import models as k8s
 
+from shopflow.config import FAIL_FAST_EXIT_CODES
 from shopflow.local import require_one_interval
 
 
@@ -30,7 +31,7 @@ def container_exit_code(pod: k8s.V1Pod | None, container: str) -> int | None:
 class ShopflowPodOperator(KubernetesPodOperator):
     """KubernetesPodOperator that fails without retrying when the task exits with a fail-fast code."""
 
-    def __init__(self, *, fail_fast_exit_codes: Collection[int] = (2, 4), interval_schedule: str | None = None,
+    def __init__(self, *, fail_fast_exit_codes: Collection[int] = FAIL_FAST_EXIT_CODES, interval_schedule: str | None = None,
                  **kwargs):
         super().__init__(**kwargs)
         self.fail_fast_exit_codes = frozenset(fail_fast_exit_codes)
@@ -58,7 +59,9 @@ def pod_settings(spec) -> dict[str, Any]:
     """The operator settings of a :class:`~shopflow.podtask.PodSpec`, as Kubernetes objects."""
     from airflow.providers.cncf.kubernetes.secret import Secret
 
-    volumes, mounts = [], []
+    # The root file system is read-only; the JVM and land-files' key-hash spill files write to /tmp only.
+    volumes = [k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="2Gi"))]
+    mounts = [k8s.V1VolumeMount(name="tmp", mount_path="/tmp")]
     if spec.file_drop is not None:
         claim, mount = spec.file_drop
         volumes.append(k8s.V1Volume(name="file-drop", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(
@@ -80,7 +83,7 @@ def pod_settings(spec) -> dict[str, Any]:
         automount_service_account_token=False,
         labels=dict(spec.labels),
         container_security_context=k8s.V1SecurityContext(
-            allow_privilege_escalation=False, run_as_non_root=True,
+            allow_privilege_escalation=False, run_as_non_root=True, read_only_root_filesystem=True,
             capabilities=k8s.V1Capabilities(drop=["ALL"]),
             seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault")),
         # The XCom sidecar only sleeps and is read with `cat`: it runs unprivileged too (PSA "restricted").

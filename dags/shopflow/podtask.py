@@ -15,6 +15,7 @@ from typing import Collection, Mapping, Sequence
 
 from airflow.sdk import BaseOperator
 
+from shopflow.config import FAIL_FAST_EXIT_CODES
 from shopflow.local import require_one_interval
 
 
@@ -41,7 +42,7 @@ class PodTaskOperator(BaseOperator):
     ui_color = "#e4f0e8"
 
     def __init__(self, *, pod: PodSpec, arguments: Sequence[str] = (), env_vars: Mapping[str, str] | None = None,
-                 fail_fast_exit_codes: Collection[int] = (2, 4), interval_schedule: str | None = None, **kwargs):
+                 fail_fast_exit_codes: Collection[int] = FAIL_FAST_EXIT_CODES, interval_schedule: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.pod = pod
         self.arguments = list(arguments)
@@ -75,16 +76,20 @@ class PodTaskOperator(BaseOperator):
         return self.pod_operator().get_logs
 
     def execute(self, context):
-        from airflow.sdk.bases.operator import ExecutorSafeguard
-
         self._operator = operator = self.pod_operator()
         # The inner execute is this task's own work, not a stray call from user code: no "outside the Task
-        # Runner" warning in every task log.
-        token = ExecutorSafeguard.tracker.set(operator)
+        # Runner" warning in every task log. The tracker is Airflow-internal: without it, only the warning comes back.
+        try:
+            from airflow.sdk.bases.operator import ExecutorSafeguard
+
+            tracker = ExecutorSafeguard.tracker
+        except (ImportError, AttributeError):
+            return operator.execute(context)
+        token = tracker.set(operator)
         try:
             return operator.execute(context)
         finally:
-            ExecutorSafeguard.tracker.reset(token)
+            tracker.reset(token)
 
     def on_kill(self) -> None:
         if self._operator is not None:

@@ -49,7 +49,11 @@ def test_extract_db_pod_for_a_fixed_interval(dag_loader, hook):
     assert c["resources"] == {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}
     assert c["securityContext"]["allowPrivilegeEscalation"] is False
     assert c["securityContext"]["runAsNonRoot"] is True
+    # Read-only root file system (the images are proven to run so by docker/ImageRunIT); /tmp is the one writable place.
+    assert c["securityContext"]["readOnlyRootFilesystem"] is True
+    assert {"name": "tmp", "mountPath": "/tmp"} in c["volumeMounts"]
     spec = pod["spec"]
+    assert {"name": "tmp", "emptyDir": {"sizeLimit": "2Gi"}} in spec["volumes"]
     assert spec["serviceAccountName"] == "shopflow-task"
     assert spec["automountServiceAccountToken"] is False
     assert spec["restartPolicy"] == "Never"
