@@ -140,6 +140,8 @@ public abstract class LandingContract {
         assertEquals("ABANDONED", abandoned.errorCode(), "the retry marked the killed attempt: " + abandoned);
         assertNotNull(abandoned.endedAt(), abandoned.toString());
         expected.put(dead.runId(), "ABANDONED");
+        note("kill after chunk %d: killed at checkpoint %s; retry resumed %d rows, read %d, re-read %d", k, cp,
+                retry.rowsResumed(), retry.rowsRead(), retry.rowsReread());
         assertLandsTheTruth("retry after a kill after chunk " + k);
     }
 
@@ -193,6 +195,8 @@ public abstract class LandingContract {
             succeeded(retry, r);
         }
         assertTrue(proxy.liveCuts() >= live, "the proxy counted its cuts");
+        note("%s: cut %d live connection(s) at checkpoint %s; first attempt exit %d", scenario, live, at,
+                first.status().equals("succeeded") ? 0 : 1);
         assertLandsTheTruth(scenario);
     }
 
@@ -227,6 +231,8 @@ public abstract class LandingContract {
                 + first.endedAt());
         assertTrue(!second.startedAt().isBefore(first.endedAt()), "the second waited for the lock: " + first + " / " + second);
         observed++;
+        note("two attempts at once: second launched %s, first ended %s, second began %s", bLaunched, first.endedAt(),
+                second.startedAt());
         assertLandsTheTruth("two attempts at once");
     }
 
@@ -261,6 +267,11 @@ public abstract class LandingContract {
     }
 
     // ---- helpers for the modules' own scenarios
+
+    /** One line of what a scenario observed, for the log. */
+    protected void note(String format, Object... args) {
+        System.out.println("landing contract " + task.name() + ": " + String.format(format, args));
+    }
 
     protected LandingTask landingTask() {
         return task;
