@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A loopback TCP forwarder that a test can cut: {@link #cutAll()} resets every open connection mid-stream,
  * as a dropped network or a restarted server does; {@link #cutAfterBytes} does it once a number of bytes
- * has flowed from the server to the client.
+ * has flowed from the server to the client. {@link #liveCuts()} counts the connections that were still open
+ * when cut, so a test can assert that its planned cut really hit a connection in use.
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Socket[]> links = new CopyOnWriteArrayList<>();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong liveCuts = new AtomicLong();
     private final AtomicLong downstreamBytes = new AtomicLong();
     private volatile long cutAt = Long.MAX_VALUE;
     private volatile boolean refuse;
@@ -41,6 +44,21 @@ public final class TcpProxy implements AutoCloseable {
         return downstreamBytes.get();
     }
 
+    /** Connections accepted (and forwarded) so far. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** Connections that were open (neither side had closed them) when a cut reset them. */
+    public long liveCuts() {
+        return liveCuts.get();
+    }
+
+    /** Connections open now. */
+    public long open() {
+        return links.stream().filter(l -> !l[0].isClosed() && !l[1].isClosed()).count();
+    }
+
     /** Resets every open connection once {@code bytes} more bytes have gone from server to client. */
     public void cutAfterBytes(long bytes) {
         cutAt = downstreamBytes.get() + bytes;
@@ -51,16 +69,25 @@ public final class TcpProxy implements AutoCloseable {
         this.refuse = refuse;
     }
 
-    public void cutAll() {
-        for (Socket s : sockets) {
-            try {
-                s.setSoLinger(true, 0);
-                s.close();
-            } catch (IOException ignored) {
-                // Already closed.
+    /** Resets every open connection; returns how many were open. */
+    public synchronized long cutAll() {
+        long live = 0;
+        for (Socket[] link : links) {
+            if (!link[0].isClosed() && !link[1].isClosed()) {
+                live++;
+            }
+            for (Socket s : link) {
+                try {
+                    s.setSoLinger(true, 0);
+                    s.close();
+                } catch (IOException ignored) {
+                    // Already closed.
+                }
             }
         }
-        sockets.clear();
+        links.clear();
+        liveCuts.addAndGet(live);
+        return live;
     }
 
     private void accept() {
@@ -73,8 +100,8 @@ public final class TcpProxy implements AutoCloseable {
                     continue;
                 }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                links.add(new Socket[] {client, upstream});
+                accepted.incrementAndGet();
                 pump(client, upstream, false);
                 pump(upstream, client, true);
             } catch (IOException e) {
