@@ -62,6 +62,10 @@ class CatalogUpgradeIT {
         assertEquals(0, day2.exitCode(), day2.toString());
         assertEquals("landed", Json.field(day2.lastStdoutLine(), "outcome"));
         assertEquals(30, Json.longField(day2.lastStdoutLine(), "rows"));
+        List<String> migrated = (day2.stdout() + day2.stderr()).lines().filter(l -> l.contains("bookkeeping schema")).toList();
+        System.out.println("day two: " + migrated);
+        assertTrue(migrated.size() == 1 && migrated.get(0).contains("0.1.0, baselined at 1 -> version 2 in ")
+                && migrated.get(0).endsWith("(applied: V2)"), day2.toString());
         assertEquals(List.of("1|0.1.0 schema (catalog_version 1)|BASELINE|true", "2|pending quarantine|SQL|true"), historyOf(wh),
                 "baselined at 1, then V2 applied");
         // Day one as it was: rows, partition index, ledger, file ledger, quarantine.
@@ -104,6 +108,8 @@ class CatalogUpgradeIT {
         AppProcess.Result r2 = two.await(Duration.ofMinutes(3));
         assertEquals(0, r1.exitCode(), r1.toString());
         assertEquals(0, r2.exitCode(), r2.toString());
+        System.out.println("two first runs: " + (r1.stdout() + r1.stderr() + r2.stdout() + r2.stderr()).lines()
+                .filter(l -> l.contains("bookkeeping schema") || l.contains("flyway")).toList());
         assertEquals(2, wh.count("SELECT count(*) FROM _ingest.flyway_schema_history WHERE type = 'SQL' AND success"));
         assertEquals(40, wh.count("SELECT count(*) FROM raw.marketplace_orders"));
         // Not asserted (timings decide nothing): whether the two attempts overlapped, for the log.

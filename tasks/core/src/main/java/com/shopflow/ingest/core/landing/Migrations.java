@@ -66,10 +66,11 @@ final class Migrations {
         } catch (FlywayException e) {
             throw classified(e);
         }
-        LOG.logf(r.migrationsExecuted > 0 ? Level.INFO : Level.DEBUG, "bookkeeping schema %s: %s -> %s (%d migrations, %d ms)",
+        LOG.logf(r.migrationsExecuted > 0 ? Level.INFO : Level.DEBUG, "bookkeeping schema %s: %s -> version %s in %d ms (applied: %s)",
                 Catalog.INGEST, state.history() ? "version " + state.version() : state.legacy() ? "0.1.0, baselined at 1" : "new",
-                r.targetSchemaVersion == null ? "unchanged" : "version " + r.targetSchemaVersion, r.migrationsExecuted,
-                (System.nanoTime() - t0) / 1_000_000);
+                r.targetSchemaVersion == null ? state.version() : r.targetSchemaVersion, (System.nanoTime() - t0) / 1_000_000,
+                r.migrations == null || r.migrations.isEmpty() ? "none"
+                        : String.join(", ", r.migrations.stream().map(m -> "V" + m.version).toList()));
     }
 
     /** A connection or SQL failure inside Flyway keeps its own classification; anything else is a bug here. */
