@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
@@ -22,7 +21,6 @@ import java.util.UUID;
  */
 final class ApiQuarantine implements AutoCloseable {
     static final String TABLE = "_ingest.api_quarantine_pending";
-    private static final long DDL_LOCK = 0x6170697175617274L; // "apiquart"
     /** Raw bytes kept per item: enough to see what is wrong, bounded so that one huge item stays cheap. */
     static final int MAX_RAW_BYTES = 1 << 20;
 
@@ -44,30 +42,6 @@ final class ApiQuarantine implements AutoCloseable {
             side.setAutoCommit(false);
         }
         return side;
-    }
-
-    void ensure() throws SQLException {
-        Connection c = side();
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
-            s.execute("""
-                    CREATE TABLE IF NOT EXISTS _ingest.api_quarantine_pending (
-                      target text NOT NULL,
-                      interval_start timestamptz NOT NULL,
-                      interval_end timestamptz NOT NULL,
-                      chunk int NOT NULL,
-                      source text NOT NULL,
-                      line bigint,
-                      reason text NOT NULL,
-                      raw text
-                    )""");
-            s.execute("CREATE INDEX IF NOT EXISTS api_quarantine_pending_partition ON _ingest.api_quarantine_pending "
-                    + "(target, interval_start, interval_end, chunk)");
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        }
     }
 
     /** Replaces the pending items of chunks after {@code before} with {@code pages}' bad items as chunk {@code before + 1}. */

@@ -61,7 +61,6 @@ final class ProductsExtraction {
     }
 
     Outcome run() throws Exception {
-        quarantine.ensure();
         Checkpoint cp = landing.checkpoint();
         Position pos = cp.atStart() ? null : Position.parse(cp.position());
         int resumedPages = 0;

@@ -100,7 +100,6 @@ final class DropLanding {
         RetryPolicy retry = RetryPolicy.of(config.retry().maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
         Landing landing = Landing.open(wh, req);
         try (landing; PendingQuarantine pending = new PendingQuarantine(wh, target(), iv)) {
-            pending.ensure();
             FileStager stager = new FileStager(landing, plan, planDigest(plan), files, config.landing().chunkRows(),
                     config.landing().lanes(), pending, retry);
             long t0 = System.nanoTime();

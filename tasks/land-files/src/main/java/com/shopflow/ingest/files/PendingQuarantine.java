@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.UUID;
 import org.postgresql.PGConnection;
@@ -21,7 +20,6 @@ import org.postgresql.copy.CopyIn;
  */
 final class PendingQuarantine implements AutoCloseable {
     static final String TABLE = "_ingest.file_quarantine_pending";
-    private static final long DDL_LOCK = 0x6c616e6466696c65L; // "landfile"
     /** Raw bytes kept per bad row: enough to see what is wrong, bounded so one huge record stays cheap. */
     static final int MAX_RAW_BYTES = 1 << 20;
 
@@ -44,34 +42,6 @@ final class PendingQuarantine implements AutoCloseable {
             side = warehouse.connect("shopflow-ingest/land-files-quarantine");
         }
         return side;
-    }
-
-    /** Creates the pending table if needed. (Its home should be core's Catalog; see the module README.) */
-    void ensure() throws SQLException {
-        Connection c = side();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
-            s.execute("""
-                    CREATE TABLE IF NOT EXISTS _ingest.file_quarantine_pending (
-                      target text NOT NULL,
-                      interval_start timestamptz NOT NULL,
-                      interval_end timestamptz NOT NULL,
-                      chunk int NOT NULL,
-                      source text NOT NULL,
-                      line bigint,
-                      reason text NOT NULL,
-                      raw text
-                    )""");
-            s.execute("CREATE INDEX IF NOT EXISTS file_quarantine_pending_partition ON _ingest.file_quarantine_pending "
-                    + "(target, interval_start, interval_end, chunk)");
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
     }
 
     /** Drops pending rows of chunks after {@code chunks}: they belong to chunks whose rows never committed. */

@@ -5,6 +5,7 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.config.DbSettings;
 import com.shopflow.ingest.core.config.IngestConfig;
+import com.shopflow.ingest.core.landing.Catalog;
 import io.smallrye.config.SmallRyeConfig;
 import org.eclipse.microprofile.config.ConfigProvider;
 import java.io.PrintStream;
@@ -43,6 +44,10 @@ public class InspectCommand implements Callable<Integer> {
                 out.println("nothing landed yet: the warehouse has no _ingest schema");
                 return 0;
             }
+            int version = Catalog.installedVersion(c);
+            out.println("Bookkeeping schema _ingest: version " + version + (version < Catalog.VERSION
+                    ? " (this build migrates it to " + Catalog.VERSION + " on its next run)" : version > Catalog.VERSION
+                    ? " (newer than this build's " + Catalog.VERSION + ")" : ""));
             out.println("Partitions of " + target + " (most recent " + limit + " intervals)");
             out.printf("%-25s %-25s %10s %8s %-10s %11s %-20s %s%n", "interval_start", "interval_end", "rows", "attempts", "last",
                     "quarantined", "published_at", "last error");

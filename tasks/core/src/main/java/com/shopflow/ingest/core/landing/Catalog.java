@@ -1,171 +1,97 @@
 package com.shopflow.ingest.core.landing;
 
+import com.shopflow.ingest.core.config.DbSettings;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The warehouse objects the tasks own besides the raw tables: schema {@code _ingest} (load ledger,
  * checkpoints, schema history, partition index, file ledger, quarantine) and schema
- * {@code raw_partitions}, where each partition of a raw table lives as its own table. Created on first
- * use, idempotently, under a transaction-level advisory lock so concurrent first runs do not race.
+ * {@code raw_partitions}, where each partition of a raw table lives as its own table. Their DDL is the
+ * versioned migrations under {@code db/ingest/} of this module, applied by Flyway ({@link Migrations}), whose
+ * history is {@code _ingest.flyway_schema_history}.
  */
 public final class Catalog {
     public static final String RAW = "raw";
     public static final String PARTITIONS = "raw_partitions";
     public static final String INGEST = "_ingest";
-    /** Bumped when the DDL below changes; recorded in _ingest.catalog_version. */
-    public static final int VERSION = 1;
-    private static final long BOOTSTRAP_LOCK = 0x5f696e6765737431L; // "_ingest1"
-
-    private static final String[] DDL = {
-        "CREATE SCHEMA IF NOT EXISTS raw",
-        "CREATE SCHEMA IF NOT EXISTS raw_partitions",
-        "CREATE SCHEMA IF NOT EXISTS _ingest",
-        "CREATE TABLE IF NOT EXISTS _ingest.catalog_version (version int PRIMARY KEY, installed_at timestamptz NOT NULL DEFAULT now())",
-        // One row per attempt of a task run: the only place for wall-clock times and attempt numbers.
-        """
-        CREATE TABLE IF NOT EXISTS _ingest.load_run (
-          run_id uuid PRIMARY KEY,
-          task text NOT NULL,
-          target text NOT NULL,
-          interval_start timestamptz NOT NULL,
-          interval_end timestamptz NOT NULL,
-          attempt int NOT NULL,
-          orchestrator_run_id text,
-          host text,
-          status text NOT NULL CHECK (status IN ('running','succeeded','failed')),
-          started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-          heartbeat_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-          ended_at timestamptz,
-          rows_landed bigint,
-          rows_read bigint NOT NULL DEFAULT 0,
-          rows_resumed bigint NOT NULL DEFAULT 0,
-          rows_reread bigint NOT NULL DEFAULT 0,
-          rows_quarantined bigint NOT NULL DEFAULT 0,
-          duplicates_removed bigint NOT NULL DEFAULT 0,
-          source_watermark text,
-          schema_version int,
-          requests int,
-          error_code text,
-          error text
-        )""",
-        "CREATE INDEX IF NOT EXISTS load_run_partition ON _ingest.load_run (target, interval_start, interval_end, started_at)",
-        // The durable progress of an unpublished partition: committed in the same transaction as the staged rows.
-        """
-        CREATE TABLE IF NOT EXISTS _ingest.checkpoint (
-          target text NOT NULL,
-          interval_start timestamptz NOT NULL,
-          interval_end timestamptz NOT NULL,
-          staging_table text NOT NULL,
-          fingerprint text NOT NULL,
-          position jsonb,
-          rows_staged bigint NOT NULL DEFAULT 0,
-          chunks int NOT NULL DEFAULT 0,
-          snapshots int NOT NULL DEFAULT 1,
-          updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-          PRIMARY KEY (target, interval_start, interval_end)
-        )""",
-        // What is published: one row per partition of each raw table.
-        """
-        CREATE TABLE IF NOT EXISTS _ingest.partition (
-          target text NOT NULL,
-          interval_start timestamptz NOT NULL,
-          interval_end timestamptz NOT NULL,
-          partition_table text NOT NULL,
-          rows bigint NOT NULL,
-          run_id uuid NOT NULL,
-          schema_version int NOT NULL,
-          source_watermark text,
-          published_at timestamptz NOT NULL,
-          PRIMARY KEY (target, interval_start, interval_end)
-        )""",
-        """
-        CREATE TABLE IF NOT EXISTS _ingest.schema_history (
-          target text NOT NULL,
-          version int NOT NULL,
-          change text NOT NULL,
-          column_name text,
-          column_type text,
-          previous_type text,
-          run_id uuid,
-          changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-          PRIMARY KEY (target, version, change, column_name)
-        )""",
-        // Files landed by land-files, replaced with their partition.
-        """
-        CREATE TABLE IF NOT EXISTS _ingest.file_ledger (
-          target text NOT NULL,
-          interval_start timestamptz NOT NULL,
-          interval_end timestamptz NOT NULL,
-          file text NOT NULL,
-          size_bytes bigint NOT NULL,
-          sha256 text NOT NULL,
-          rows_good bigint NOT NULL,
-          rows_bad bigint NOT NULL,
-          run_id uuid NOT NULL,
-          landed_at timestamptz NOT NULL,
-          PRIMARY KEY (target, interval_start, interval_end, file)
-        )""",
-        // Input that could not be landed, kept for an operator; replaced with its partition.
-        """
-        CREATE TABLE IF NOT EXISTS _ingest.quarantine (
-          target text NOT NULL,
-          interval_start timestamptz NOT NULL,
-          interval_end timestamptz NOT NULL,
-          source text NOT NULL,
-          line bigint,
-          reason text NOT NULL,
-          raw text,
-          run_id uuid NOT NULL
-        )""",
-        "CREATE INDEX IF NOT EXISTS quarantine_partition ON _ingest.quarantine (target, interval_start, interval_end)",
-        // Requests made against a shared API budget (extract-api), across pods.
-        """
-        CREATE TABLE IF NOT EXISTS _ingest.api_request (
-          budget text NOT NULL,
-          at timestamptz NOT NULL DEFAULT clock_timestamp()
-        )""",
-        "CREATE INDEX IF NOT EXISTS api_request_budget ON _ingest.api_request (budget, at)",
-        "INSERT INTO _ingest.catalog_version (version) VALUES (" + VERSION + ") ON CONFLICT DO NOTHING",
-    };
+    /** The migrations this build ships, in order; a test checks this list against the resource folder. */
+    static final List<String> MIGRATIONS = List.of("V1__baseline.sql", "V2__pending_quarantine.sql");
+    /** The schema version this build needs: the last of {@link #MIGRATIONS}. */
+    public static final int VERSION = MIGRATIONS.size();
+    static final String HISTORY = "flyway_schema_history";
 
     private Catalog() {
     }
 
-    /** Creates what is missing. Cheap when everything exists (one round trip per statement, no locks held long). */
-    public static void ensure(Connection c) throws SQLException {
+    /**
+     * Brings the bookkeeping schema up to {@link #VERSION}. One or two queries on {@code c} when it already is (the
+     * usual case); otherwise Flyway migrates on a connection of its own, under its advisory lock, so concurrent first
+     * runs wait for one another. A warehouse newer than this build is left alone.
+     */
+    public static void ensure(DbSettings warehouse, Connection c) throws SQLException {
+        State state = state(c);
+        if (state.current()) {
+            return;
+        }
+        Migrations.migrate(warehouse, state);
+    }
+
+    /** The schema version of the warehouse: Flyway's, 1 for a 0.1.0 warehouse not yet migrated, 0 for none. */
+    public static int installedVersion(Connection c) throws SQLException {
+        return state(c).version();
+    }
+
+    /**
+     * What is there: Flyway's history (and the highest version it applied), or the 0.1.0 marker table
+     * {@code _ingest.catalog_version} without it, or some other content of {@code _ingest}.
+     */
+    record State(boolean history, int version, boolean legacy, boolean foreign) {
+        boolean current() {
+            return history && version >= VERSION;
+        }
+    }
+
+    static State state(Connection c) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(" + BOOTSTRAP_LOCK + ")");
-            if (installed(s)) {
-                c.commit();
-                return;
+            boolean history;
+            boolean legacy;
+            boolean tables;
+            try (ResultSet rs = s.executeQuery("SELECT to_regclass('_ingest." + HISTORY + "') IS NOT NULL, "
+                    + "to_regclass('_ingest.catalog_version') IS NOT NULL, "
+                    + "EXISTS (SELECT 1 FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = '_ingest')")) {
+                rs.next();
+                history = rs.getBoolean(1);
+                legacy = rs.getBoolean(2);
+                tables = rs.getBoolean(3);
             }
-            for (String ddl : DDL) {
-                s.execute(ddl);
+            int version = 0;
+            if (history) {
+                // Rows of versioned migrations and the baseline; Flyway's own schema-creation row has no number to count.
+                try (PreparedStatement q = c.prepareStatement("SELECT coalesce(max(version::int), 0) FROM _ingest." + HISTORY
+                        + " WHERE success AND version ~ '^[0-9]+$'"); ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    version = rs.getInt(1);
+                }
+            } else if (legacy) {
+                try (ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM _ingest.catalog_version")) {
+                    rs.next();
+                    version = rs.getInt(1);
+                }
             }
             c.commit();
+            return new State(history, version, legacy, tables && !history && !legacy);
         } catch (SQLException e) {
             c.rollback();
             throw e;
         } finally {
             c.setAutoCommit(auto);
-        }
-    }
-
-    private static boolean installed(Statement s) throws SQLException {
-        try (var rs = s.executeQuery("SELECT to_regclass('_ingest.catalog_version') IS NOT NULL "
-                + "AND EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'raw_partitions')")) {
-            rs.next();
-            if (!rs.getBoolean(1)) {
-                return false;
-            }
-        }
-        try (var rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM _ingest.catalog_version")) {
-            rs.next();
-            return rs.getInt(1) >= VERSION;
         }
     }
 }

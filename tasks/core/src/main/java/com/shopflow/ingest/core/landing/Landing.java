@@ -92,7 +92,7 @@ public final class Landing implements AutoCloseable {
         org.jboss.logging.MDC.put("run_id", runId.toString());
         main = warehouse.connect("shopflow-ingest/" + request.task());
         try {
-            Catalog.ensure(main);
+            Catalog.ensure(warehouse, main);
             schema = RawTable.ensure(main, request.table(), request.shape(), request.metadata(), request.policy(), runId);
             for (String change : schema.changes()) {
                 LOG.infof("schema: %s (version %d)", change, schema.version());
