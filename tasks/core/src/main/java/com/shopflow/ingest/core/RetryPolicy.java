@@ -37,14 +37,14 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration cap) {
 
     /**
      * Runs {@code step} until it succeeds, fails permanently, or the attempts are spent. Failures are
-     * classified by {@link Failures#isTransient}; the last one is rethrown as is.
+     * classified by {@link Failures#retriedInRun}; the last one is rethrown as is.
      */
     public <T> T run(String what, Step<T> step) throws Exception {
         for (int attempt = 1;; attempt++) {
             try {
                 return step.run(attempt);
             } catch (Exception e) {
-                if (!Failures.isTransient(e) || attempt >= maxAttempts) {
+                if (!Failures.retriedInRun(e) || attempt >= maxAttempts) {
                     throw e;
                 }
                 Duration d = delayAfter(attempt);

@@ -6,6 +6,7 @@ import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.Redaction;
 import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.cli.ExitCodeHelp;
 import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
@@ -41,9 +42,7 @@ import picocli.CommandLine.Option;
 @TopCommand
 @Command(name = "extract-api", mixinStandardHelpOptions = true, subcommands = InspectCommand.class,
         description = "Lands the products catalog API into raw.products for one interval.",
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the partition is landed", "1:failed, a retry may succeed", "2:usage, configuration or token error",
-            "3:malformed data from the API"})
+        exitCodeListHeading = ExitCodeHelp.HEADING)
 public class ExtractApiCommand implements Callable<Integer> {
     static final String TASK = "extract-api";
     static final String TABLE = "products";
@@ -56,6 +55,9 @@ public class ExtractApiCommand implements Callable<Integer> {
 
     @Mixin
     IntervalOptions interval;
+
+    @Mixin
+    ExitCodeHelp exitCodes;
 
     @Inject
     IngestConfig config;

@@ -5,6 +5,7 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.cli.ExitCodeHelp;
 import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
@@ -31,9 +32,7 @@ import picocli.CommandLine.Option;
 @TopCommand
 @Command(name = "extract-db", mixinStandardHelpOptions = true, version = "extract-db 0.1.0", subcommands = InspectCommand.class,
         description = "Lands the rows of a source table whose cursor (updated_at) is in [start, end) as one partition of raw.<table>.",
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the partition is landed", "1:failed; a retry may succeed", "2:usage, configuration or authentication error",
-            "3:data error", "4:schema change refused by the table's policy"})
+        exitCodeListHeading = ExitCodeHelp.HEADING)
 public class ExtractDbCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(ExtractDbCommand.class);
 
@@ -42,6 +41,9 @@ public class ExtractDbCommand implements Callable<Integer> {
 
     @Mixin
     IntervalOptions options;
+
+    @Mixin
+    ExitCodeHelp exitCodes;
 
     @Inject
     IngestConfig config;
@@ -119,8 +121,9 @@ public class ExtractDbCommand implements Callable<Integer> {
                 failures = 0;
             } catch (Exception e) {
                 failures++;
-                if (!Failures.isTransient(e) || failures >= retry.maxAttempts()) {
-                    throw classify(e);
+                if (!Failures.retriedInRun(e) || failures >= retry.maxAttempts()) {
+                    // The source's failures come classified from the pump; what is left is the warehouse's.
+                    throw Failures.classify(Failures.Side.WAREHOUSE, e);
                 }
                 Duration d = retry.delayAfter(failures);
                 LOG.warnf("chunk after %s failed (%s); retry %d of %d in %d ms from the last checkpoint",
@@ -173,16 +176,5 @@ public class ExtractDbCommand implements Callable<Integer> {
                     q.noIntervalWhere());
         }
         return n;
-    }
-
-    private static IngestException classify(Exception e) {
-        if (e instanceof IngestException ie) {
-            return ie;
-        }
-        SQLException sql = Failures.find(e, SQLException.class);
-        String msg = sql == null ? "" : String.valueOf(sql.getMessage());
-        boolean warehouseSide = msg.contains("COPY") && msg.contains("FROM STDIN");
-        return Failures.fromDatabase(warehouseSide ? "warehouse" : "source database",
-                warehouseSide ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.SOURCE_UNAVAILABLE, e);
     }
 }

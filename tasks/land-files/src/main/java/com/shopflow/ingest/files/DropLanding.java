@@ -74,7 +74,7 @@ final class DropLanding {
             plan = drop.plan(iv, files.allowMissingDays(),
                     f -> Header.read(f, files.maxDecompressedBytes(), files.maxRecordBytes(), maxColumns));
         } catch (java.io.IOException e) {
-            throw new IngestException(ErrorCode.NOT_READY, "reading the drop failed: " + Failures.oneLine(e) + ". A retry may succeed.", e);
+            throw Failures.classify(Failures.Side.FILE, e);
         }
         List<String> columns = columns(plan);
         long planned = System.nanoTime();
