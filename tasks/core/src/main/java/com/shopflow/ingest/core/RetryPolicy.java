@@ -22,6 +22,16 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration cap) {
         return new RetryPolicy(maxAttempts, Duration.ofMillis(baseMillis), Duration.ofMillis(capMillis));
     }
 
+    /** The configured policy ({@code INGEST_RETRY_*}): the one place every task takes it from. */
+    public static RetryPolicy from(com.shopflow.ingest.core.config.IngestConfig.Retry r) {
+        return of(r.maxAttempts(), r.baseMillis(), r.capMillis());
+    }
+
+    /** The same backoff with another number of attempts (e.g. a task's own setting for its source). */
+    public RetryPolicy withMaxAttempts(int attempts) {
+        return new RetryPolicy(attempts, base, cap);
+    }
+
     /** Delay before attempt {@code attempt + 1} (attempt counts from 1): uniform in [d/2, d], d = min(cap, base * 2^(attempt-1)). */
     public Duration delayAfter(int attempt) {
         long b = Math.max(1, base.toMillis());

@@ -93,7 +93,7 @@ public class ExtractApiCommand implements Callable<Integer> {
         ProductsHttp http = new ProductsHttp(base, Duration.ofSeconds(api.connectTimeoutSeconds()), Duration.ofSeconds(api.readTimeoutSeconds()),
                 Duration.ofSeconds(api.requestTimeoutSeconds()), api.maxPageBytes());
         FetchStats stats = new FetchStats();
-        RetryPolicy retry = RetryPolicy.of(api.maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
+        RetryPolicy retry = RetryPolicy.from(config.retry()).withMaxAttempts(api.maxAttempts());
         Duration window = Duration.ofSeconds(api.budgetWindowSeconds());
         WaitBudget waits = new WaitBudget(Duration.ofSeconds(api.maxWaitSeconds()));
         PageParser parser = new PageParser(api.maxItemDepth());
@@ -104,10 +104,9 @@ public class ExtractApiCommand implements Callable<Integer> {
             return summary(iv, stats, waits).put("first_page_items", first.items().size()).put("first_page_quarantined", first.bad().size())
                     .put("more_pages", !first.last());
         }
-        DbSettings wh = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
-        Landing.Request req = new Landing.Request(TASK, TABLE, SHAPE, List.of(), iv,
-                SchemaPolicy.forTable(TABLE, config.landing().schemaPolicy(), System.getenv()), interval.runId(),
-                Duration.ofSeconds(config.landing().lockWaitSeconds()), Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
+        DbSettings wh = DbSettings.warehouse(config);
+        Landing.Request req = Landing.Request.of(config.landing(), TASK, TABLE, SHAPE, List.of(), iv,
+                SchemaPolicy.forTable(TABLE, config.landing().schemaPolicy(), System.getenv()), interval.runId());
         try (Landing landing = Landing.open(wh, req);
              RequestBudget budget = new SharedBudget(wh, RequestBudget.name(url, token), api.budgetRequests(), window);
              ApiQuarantine quarantine = new ApiQuarantine(wh, TARGET, iv)) {

@@ -65,9 +65,9 @@ public class ExtractDbCommand implements Callable<Integer> {
         }
         Interval interval = options.interval();
         TableSpec spec = TableSpec.lookup(tables, table);
-        DbSettings sourceDb = DbSettings.from("source database", "SOURCE_DB", config.source());
-        DbSettings warehouse = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
-        RetryPolicy retry = RetryPolicy.of(config.retry().maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
+        DbSettings sourceDb = DbSettings.source(config);
+        DbSettings warehouse = DbSettings.warehouse(config);
+        RetryPolicy retry = RetryPolicy.from(config.retry());
         SourceSession source = new SourceSession(sourceDb, tables.singleSnapshot(), retry);
         try {
             LOG.infof("extract-db %s %s: connecting to the source %s", spec.name(), interval, sourceDb.redactedUrl());
@@ -78,9 +78,8 @@ public class ExtractDbCommand implements Callable<Integer> {
                         .put("rows_without_interval", noInterval);
             }
             SchemaPolicy policy = SchemaPolicy.forTable(spec.name(), config.landing().schemaPolicy(), System.getenv());
-            Landing.Request request = new Landing.Request("extract-db", spec.name(), described.shape(), List.of(), interval, policy,
-                    options.runId(), Duration.ofSeconds(config.landing().lockWaitSeconds()),
-                    Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
+            Landing.Request request = Landing.Request.of(config.landing(), "extract-db", spec.name(), described.shape(), List.of(),
+                    interval, policy, options.runId());
             Landing landing = retry.run("opening the warehouse", attempt -> Landing.open(warehouse, request));
             try (landing) {
                 return extract(landing, source, described, interval, retry).put("rows_without_interval", noInterval);

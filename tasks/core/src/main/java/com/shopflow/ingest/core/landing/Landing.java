@@ -4,6 +4,7 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.config.IngestConfig;
 import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,6 +39,12 @@ public final class Landing implements AutoCloseable {
     /** What to land. {@code metadata} are extra {@code _} columns the task fills (besides the interval). */
     public record Request(String task, String table, Shape shape, List<Column> metadata, Interval interval,
                           SchemaPolicy policy, String orchestratorRunId, Duration lockWait, Duration publishLockTimeout) {
+        /** The request with the configured lock waits ({@code INGEST_LANDING_*}): the one place every task builds it. */
+        public static Request of(IngestConfig.Landing config, String task, String table, Shape shape, List<Column> metadata,
+                                 Interval interval, SchemaPolicy policy, String orchestratorRunId) {
+            return new Request(task, table, shape, metadata, interval, policy, orchestratorRunId,
+                    Duration.ofSeconds(config.lockWaitSeconds()), Duration.ofSeconds(config.publishLockTimeoutSeconds()));
+        }
     }
 
     /** Work a task adds to the publish transaction (file ledger, quarantine), on the warehouse connection. */
