@@ -17,10 +17,10 @@ import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
+import com.shopflow.ingest.core.landing.StagingLoop;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jboss.logging.Logger;
@@ -99,40 +99,10 @@ public class ExtractDbCommand implements Callable<Integer> {
     private RunSummary extract(Landing landing, SourceSession source, SourceTable described, Interval interval, RetryPolicy retry)
             throws Exception {
         SourceQuery query = new SourceQuery(described, landing.schema(), interval);
-        int chunkRows = config.landing().chunkRows();
-        Checkpoint cp = landing.checkpoint();
         long staging = System.nanoTime();
-        boolean done = false;
-        int failures = 0;
-        while (!done) {
-            KeysetPosition after = KeysetPosition.fromJson(cp.position());
-            try {
-                boolean newSnapshot = source.ensureOpen() && !cp.atStart();
-                ChunkPump.Result[] result = new ChunkPump.Result[1];
-                cp = landing.stage("FORMAT binary", query.streamColumns(), out -> {
-                    result[0] = new ChunkPump().pump(source.copyManager(), query.copySql(after, chunkRows),
-                            query.fieldIndex(described.spec().cursor()), query.fieldIndex(described.spec().key()), query.keyType(),
-                            query.numericKey(), out, rows -> landing.progress().add(rows));
-                    KeysetPosition last = result[0].last() == null ? after : result[0].last();
-                    return new Landing.ChunkResult(last == null ? null : last.toJson(), result[0].rows(), newSnapshot);
-                });
-                done = result[0].rows() < chunkRows;
-                failures = 0;
-            } catch (Exception e) {
-                failures++;
-                if (!Failures.retriedInRun(e) || failures >= retry.maxAttempts()) {
-                    // The source's failures come classified from the pump; what is left is the warehouse's.
-                    throw Failures.classify(Failures.Side.WAREHOUSE, e);
-                }
-                Duration d = retry.delayAfter(failures);
-                LOG.warnf("chunk after %s failed (%s); retry %d of %d in %d ms from the last checkpoint",
-                        after == null ? "the start" : after.cursorInstant() + "/" + after.key(), Failures.oneLine(e), failures,
-                        retry.maxAttempts() - 1, d.toMillis());
-                source.discard();
-                RetryPolicy.sleep(d);
-                cp = landing.recover();
-            }
-        }
+        // The source's failures come classified from the pump; what reaches the loop unclassified is the warehouse's.
+        Checkpoint cp = StagingLoop.run(landing, "FORMAT binary", query.streamColumns(),
+                new TableChunks(source, described, query, config.landing().chunkRows(), landing), retry, Failures.Side.WAREHOUSE);
         source.finish();
         long publishing = System.nanoTime();
         KeysetPosition last = KeysetPosition.fromJson(cp.position());
