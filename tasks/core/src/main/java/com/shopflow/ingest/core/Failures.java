@@ -9,13 +9,82 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 
 /**
- * Classifies a failure as retryable or permanent. PostgreSQL SQLStates decide where present:
- * class 08 (connection), 40001 (serialization), 40P01 (deadlock), 57P01-57P03 (server shutting down or
- * starting) and 53xxx (out of resources) are transient; class 28 (authentication) and 3D000 (no such
- * database) are configuration errors that no retry can fix.
+ * The one classification table for failures that are not yet an {@link IngestException}: SQLStates, HTTP statuses
+ * and I/O exceptions. The caller names the {@link Side} the failure came from; it is never guessed from a message.
+ * PostgreSQL SQLStates decide where present: class 08 (connection), 40001 (serialization), 40P01 (deadlock),
+ * 57P01-57P03 (server shutting down or starting), 53xxx (out of resources) and 55P03 (lock timeout) are transient;
+ * class 28 (authentication), 3D000 (no such database) and 42501 (privilege) are configuration errors that no retry
+ * can fix; class 22 (data exception) and 54001 (statement too complex) are data the warehouse refuses, which a
+ * retry refuses again. Who retries a classified failure is its {@link ErrorCode#retry()}.
  */
 public final class Failures {
     private Failures() {
+    }
+
+    /** Where a failure came from: it names the party in the message and picks the "unavailable" code. */
+    public enum Side {
+        SOURCE_DB("source database", ErrorCode.SOURCE_UNAVAILABLE),
+        WAREHOUSE("warehouse", ErrorCode.WAREHOUSE_UNAVAILABLE),
+        API("the products API", ErrorCode.SOURCE_UNAVAILABLE),
+        FILE("the drop", ErrorCode.NOT_READY);
+
+        private final String what;
+        private final ErrorCode unavailable;
+
+        Side(String what, ErrorCode unavailable) {
+            this.what = what;
+            this.unavailable = unavailable;
+        }
+
+        public String what() {
+            return what;
+        }
+
+        public ErrorCode unavailable() {
+            return unavailable;
+        }
+    }
+
+    /**
+     * Whether the run itself tries {@code t} again: a classified failure as its code says, anything else as its cause
+     * chain says ({@link #isTransient}). The one in-run retry rule of every task's loop and of {@link RetryPolicy}.
+     */
+    public static boolean retriedInRun(Throwable t) {
+        IngestException ie = t instanceof IngestException e ? e : null;
+        return ie != null ? ie.retry() == ErrorCode.Retry.IN_RUN : isTransient(t);
+    }
+
+    /** Turns a failure from {@code side} into an {@link IngestException} (one already classified is returned as is). */
+    public static IngestException classify(Side side, Throwable t) {
+        if (t instanceof IngestException ie) {
+            return ie;
+        }
+        if (side == Side.FILE && find(t, SQLException.class) == null) {
+            if (find(t, IOException.class) != null) {
+                return new IngestException(ErrorCode.NOT_READY, "reading the drop failed: " + oneLine(t) + ". A retry may succeed.", t);
+            }
+            return new IngestException(ErrorCode.INTERNAL, "staging failed: " + oneLine(t), t);
+        }
+        return fromDatabase(side.what(), side.unavailable(), t);
+    }
+
+    /**
+     * The code of an HTTP status that is not a success: 401/403 the credentials (no retry helps), 408, 429 and 5xx
+     * the server's state (a retry may succeed), any other 4xx a request the server will refuse again (the URL).
+     */
+    public static ErrorCode httpStatus(int status) {
+        if (status == 401 || status == 403) {
+            return ErrorCode.AUTH;
+        }
+        if (status >= 500 || status == 408 || status == 429) {
+            return ErrorCode.SOURCE_UNAVAILABLE;
+        }
+        return ErrorCode.CONFIG;
+    }
+
+    /** Class 22 (data exception) and 54001 (too complex): the value itself is refused, again on every retry. */
+    public static boolean isDataSqlState(String state) {
+        return state != null && (state.startsWith("22") || state.equals("54001"));
     }
 
     public static boolean isTransientSqlState(String state) {
@@ -38,7 +107,7 @@ public final class Failures {
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof IngestException ie) {
-                return ie.retryable();
+                return ie.retry() == ErrorCode.Retry.IN_RUN;
             }
             if (c instanceof SQLException sql) {
                 String state = sql.getSQLState();
@@ -81,6 +150,10 @@ public final class Failures {
         if (isAuthSqlState(state)) {
             return new IngestException(ErrorCode.AUTH, what + " refused the login (SQLState " + state + "): " + detail
                     + ". Check the user and password settings; retrying will not help.", t);
+        }
+        if (isDataSqlState(state)) {
+            return new IngestException(ErrorCode.DATA, what + " refused a value (SQLState " + state + "): " + detail
+                    + ". Retrying will not help; nothing was published.", t);
         }
         if (isTlsFailure(t)) {
             return new IngestException(ErrorCode.CONFIG, what + ": TLS verification failed: " + detail

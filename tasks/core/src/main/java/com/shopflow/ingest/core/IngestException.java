@@ -21,4 +21,9 @@ public class IngestException extends RuntimeException {
     public boolean retryable() {
         return code.retryable();
     }
+
+    /** Who tries again: the code's {@link ErrorCode.Retry}; a subtype may narrow it (e.g. a spent wait budget). */
+    public ErrorCode.Retry retry() {
+        return code.retry();
+    }
 }

@@ -22,6 +22,16 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration cap) {
         return new RetryPolicy(maxAttempts, Duration.ofMillis(baseMillis), Duration.ofMillis(capMillis));
     }
 
+    /** The configured policy ({@code INGEST_RETRY_*}): the one place every task takes it from. */
+    public static RetryPolicy from(com.shopflow.ingest.core.config.IngestConfig.Retry r) {
+        return of(r.maxAttempts(), r.baseMillis(), r.capMillis());
+    }
+
+    /** The same backoff with another number of attempts (e.g. a task's own setting for its source). */
+    public RetryPolicy withMaxAttempts(int attempts) {
+        return new RetryPolicy(attempts, base, cap);
+    }
+
     /** Delay before attempt {@code attempt + 1} (attempt counts from 1): uniform in [d/2, d], d = min(cap, base * 2^(attempt-1)). */
     public Duration delayAfter(int attempt) {
         long b = Math.max(1, base.toMillis());
@@ -37,14 +47,14 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration cap) {
 
     /**
      * Runs {@code step} until it succeeds, fails permanently, or the attempts are spent. Failures are
-     * classified by {@link Failures#isTransient}; the last one is rethrown as is.
+     * classified by {@link Failures#retriedInRun}; the last one is rethrown as is.
      */
     public <T> T run(String what, Step<T> step) throws Exception {
         for (int attempt = 1;; attempt++) {
             try {
                 return step.run(attempt);
             } catch (Exception e) {
-                if (!Failures.isTransient(e) || attempt >= maxAttempts) {
+                if (!Failures.retriedInRun(e) || attempt >= maxAttempts) {
                     throw e;
                 }
                 Duration d = delayAfter(attempt);

@@ -38,7 +38,8 @@ class ExitCodesFileTest {
         ErrorCode[] all = ErrorCode.values();
         for (int i = 0; i < all.length; i++) {
             b.append("    \"").append(all[i].name()).append("\": {\"exit_code\": ").append(all[i].exitCode())
-                    .append(", \"retryable\": ").append(all[i].retryable()).append('}').append(i + 1 < all.length ? ",\n" : "\n");
+                    .append(", \"retryable\": ").append(all[i].retryable())
+                    .append(", \"retry\": \"").append(all[i].retry()).append("\"}").append(i + 1 < all.length ? ",\n" : "\n");
         }
         return b.append("  }\n}\n").toString();
     }
@@ -59,6 +60,28 @@ class ExitCodesFileTest {
         assertTrue(ErrorCode.failsFast(4));
         assertFalse(ErrorCode.failsFast(1));
         assertFalse(ErrorCode.INTERNAL.retryable());
+        assertEquals(ErrorCode.Retry.NEXT_ATTEMPT, ErrorCode.INTERNAL.retry());
         assertFalse(Failures.isTransient(new IngestException(ErrorCode.INTERNAL, "a bug")));
+        assertFalse(Failures.retriedInRun(new IngestException(ErrorCode.INTERNAL, "a bug")));
+        assertFalse(Failures.retriedInRun(new IllegalStateException("a bug")));
+    }
+
+    /** The help's "Exit codes" section lists exactly the exit codes of the file, fail-fast ones said so. */
+    @Test
+    void exitCodeHelpMatchesTheFile() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode file = new com.fasterxml.jackson.databind.ObjectMapper().readTree(FILE.toFile());
+        TreeSet<String> exits = new TreeSet<>(List.of("0"));
+        file.get("error_codes").forEach(c -> exits.add(c.get("exit_code").asText()));
+        java.util.Map<String, String> help = com.shopflow.ingest.core.cli.ExitCodeHelp.lines();
+        assertEquals(exits, new TreeSet<>(help.keySet()));
+        TreeSet<String> failFast = new TreeSet<>();
+        file.get("fail_fast_exit_codes").forEach(e -> failFast.add(e.asText()));
+        file.get("error_codes").fields().forEachRemaining(e -> {
+            String line = help.get(e.getValue().get("exit_code").asText());
+            assertTrue(line.contains(e.getKey()), "exit " + e.getValue().get("exit_code") + " help names " + e.getKey() + ": " + line);
+        });
+        for (String exit : exits) {
+            assertEquals(failFast.contains(exit), help.get(exit).contains("fails fast"), "exit " + exit + ": " + help.get(exit));
+        }
     }
 }

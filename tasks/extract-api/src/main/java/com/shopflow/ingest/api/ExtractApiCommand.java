@@ -6,6 +6,7 @@ import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.Redaction;
 import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.cli.ExitCodeHelp;
 import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
@@ -41,9 +42,7 @@ import picocli.CommandLine.Option;
 @TopCommand
 @Command(name = "extract-api", mixinStandardHelpOptions = true, subcommands = InspectCommand.class,
         description = "Lands the products catalog API into raw.products for one interval.",
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the partition is landed", "1:failed, a retry may succeed", "2:usage, configuration or token error",
-            "3:malformed data from the API"})
+        exitCodeListHeading = ExitCodeHelp.HEADING)
 public class ExtractApiCommand implements Callable<Integer> {
     static final String TASK = "extract-api";
     static final String TABLE = "products";
@@ -56,6 +55,9 @@ public class ExtractApiCommand implements Callable<Integer> {
 
     @Mixin
     IntervalOptions interval;
+
+    @Mixin
+    ExitCodeHelp exitCodes;
 
     @Inject
     IngestConfig config;
@@ -91,7 +93,7 @@ public class ExtractApiCommand implements Callable<Integer> {
         ProductsHttp http = new ProductsHttp(base, Duration.ofSeconds(api.connectTimeoutSeconds()), Duration.ofSeconds(api.readTimeoutSeconds()),
                 Duration.ofSeconds(api.requestTimeoutSeconds()), api.maxPageBytes());
         FetchStats stats = new FetchStats();
-        RetryPolicy retry = RetryPolicy.of(api.maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
+        RetryPolicy retry = RetryPolicy.from(config.retry()).withMaxAttempts(api.maxAttempts());
         Duration window = Duration.ofSeconds(api.budgetWindowSeconds());
         WaitBudget waits = new WaitBudget(Duration.ofSeconds(api.maxWaitSeconds()));
         PageParser parser = new PageParser(api.maxItemDepth());
@@ -102,10 +104,9 @@ public class ExtractApiCommand implements Callable<Integer> {
             return summary(iv, stats, waits).put("first_page_items", first.items().size()).put("first_page_quarantined", first.bad().size())
                     .put("more_pages", !first.last());
         }
-        DbSettings wh = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
-        Landing.Request req = new Landing.Request(TASK, TABLE, SHAPE, List.of(), iv,
-                SchemaPolicy.forTable(TABLE, config.landing().schemaPolicy(), System.getenv()), interval.runId(),
-                Duration.ofSeconds(config.landing().lockWaitSeconds()), Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
+        DbSettings wh = DbSettings.warehouse(config);
+        Landing.Request req = Landing.Request.of(config.landing(), TASK, TABLE, SHAPE, List.of(), iv,
+                SchemaPolicy.forTable(TABLE, config.landing().schemaPolicy(), System.getenv()), interval.runId());
         try (Landing landing = Landing.open(wh, req);
              RequestBudget budget = new SharedBudget(wh, RequestBudget.name(url, token), api.budgetRequests(), window);
              ApiQuarantine quarantine = new ApiQuarantine(wh, TARGET, iv)) {

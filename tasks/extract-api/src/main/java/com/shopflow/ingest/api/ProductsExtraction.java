@@ -212,13 +212,13 @@ final class ProductsExtraction {
                 landing.stage("FORMAT text", CopyRows.COLUMNS,
                         out -> new Landing.ChunkResult(position.json(), CopyRows.write(out, chunk, interval), false));
             } catch (SQLException e) {
-                String state = e.getSQLState();
-                if (state != null && (state.startsWith("22") || state.equals("54001"))) {
+                IngestException ie = Failures.classify(Failures.Side.WAREHOUSE, e);
+                if (ie.code() == ErrorCode.DATA) {
                     throw new IngestException(ErrorCode.DATA, "pages " + chunk.get(0).number() + "-" + position.pages()
-                            + " of the products API hold a value the warehouse refuses (SQLState " + state + "): "
+                            + " of the products API hold a value the warehouse refuses (SQLState " + e.getSQLState() + "): "
                             + Failures.oneLine(e) + ". Nothing was published.", e);
                 }
-                throw Failures.fromDatabase("warehouse", ErrorCode.WAREHOUSE_UNAVAILABLE, e);
+                throw ie;
             }
             return null;
         });

@@ -133,6 +133,10 @@ final class ProductsHttp {
         if (Failures.find(t, UnresolvedAddressException.class) != null || Failures.find(t, java.net.UnknownHostException.class) != null) {
             return new IngestException(ErrorCode.CONFIG, "the products API host is unknown: check PRODUCTS_API_URL", t);
         }
+        IngestException classified = Failures.classify(Failures.Side.API, t);
+        if (classified.code() != ErrorCode.SOURCE_UNAVAILABLE) {
+            return classified; // TLS, an unknown host or a bug: the failure table's word, not a retry
+        }
         if (t instanceof HttpConnectTimeoutException) {
             return new IngestException(ErrorCode.SOURCE_UNAVAILABLE, "the products API did not accept a connection within "
                     + connectTimeout.toSeconds() + " s (" + what + "); a retry may succeed", t);

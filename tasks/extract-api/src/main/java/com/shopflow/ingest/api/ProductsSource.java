@@ -1,6 +1,7 @@
 package com.shopflow.ingest.api;
 
 import com.shopflow.ingest.core.ErrorCode;
+import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
@@ -55,7 +56,7 @@ final class ProductsSource {
             try {
                 return fetchOnce(cursor, number);
             } catch (IngestException e) {
-                if (!e.retryable() || e instanceof WaitBudget.Spent || attempt >= retry.maxAttempts()) {
+                if (!Failures.retriedInRun(e) || attempt >= retry.maxAttempts()) {
                     throw e;
                 }
                 waits.spend(System.nanoTime() - t0);
@@ -91,19 +92,20 @@ final class ProductsSource {
                 waitOut(r.header("Retry-After"), number);
                 continue;
             }
-            if (status == 401 || status == 403) {
-                throw new IngestException(ErrorCode.AUTH, "the products API refused the token (HTTP " + status
+            ErrorCode code = Failures.httpStatus(status);
+            if (code == ErrorCode.AUTH) {
+                throw new IngestException(code, "the products API refused the token (HTTP " + status
                         + "): check PRODUCTS_API_TOKEN / PRODUCTS_API_TOKEN_FILE; retrying will not help");
             }
             if (cursor != null && (status == 400 || status == 404 || status == 410 || status == 422)) {
                 LOG.warnf("the products API refused the cursor of page %d (HTTP %d: %s)", number, status, snippet(r.body()));
                 return new Fetched(null, true);
             }
-            if (status >= 500 || status == 408) {
-                throw new IngestException(ErrorCode.SOURCE_UNAVAILABLE, "the products API answered HTTP " + status
+            if (code == ErrorCode.SOURCE_UNAVAILABLE) {
+                throw new IngestException(code, "the products API answered HTTP " + status
                         + " on page " + number + "; a retry may succeed");
             }
-            throw new IngestException(ErrorCode.CONFIG, "the products API answered HTTP " + status + " on page " + number
+            throw new IngestException(code, "the products API answered HTTP " + status + " on page " + number
                     + " (" + snippet(r.body()) + "): check PRODUCTS_API_URL");
         }
     }

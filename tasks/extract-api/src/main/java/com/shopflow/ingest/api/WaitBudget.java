@@ -43,6 +43,11 @@ final class WaitBudget {
         Spent(String message) {
             super(ErrorCode.SOURCE_UNAVAILABLE, message);
         }
+
+        @Override
+        public ErrorCode.Retry retry() {
+            return ErrorCode.Retry.NEXT_ATTEMPT;
+        }
     }
 
     private static String seconds(long millis) {

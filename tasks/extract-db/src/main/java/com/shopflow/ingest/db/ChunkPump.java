@@ -188,8 +188,8 @@ final class ChunkPump {
             } catch (Throwable e) {
                 cancel(copy);
                 Block err = new Block(0);
-                err.error = e instanceof SQLException || e instanceof IngestException ? e
-                        : Failures.isTransient(e) ? new SQLException("source stream broke: " + Failures.oneLine(e), "08006", e) : e;
+                // Classified here, where the side is known: everything after this point is the warehouse's.
+                err.error = Failures.classify(Failures.Side.SOURCE_DB, e);
                 full.offer(err);
             }
         }

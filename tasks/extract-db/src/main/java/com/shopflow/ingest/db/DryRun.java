@@ -5,6 +5,7 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.landing.Partition;
 import com.shopflow.ingest.core.landing.RawTable;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
 import java.sql.Connection;
@@ -12,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 
@@ -52,10 +52,8 @@ final class DryRun {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM _ingest.partition WHERE target = ? AND interval_start = ? AND interval_end = ?")) {
-            ps.setString(1, target);
-            ps.setTimestamp(2, Timestamp.from(interval.start()));
-            ps.setTimestamp(3, Timestamp.from(interval.end()));
+                "SELECT 1 FROM _ingest.partition WHERE " + Partition.PREDICATE)) {
+            new Partition(target, interval).bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

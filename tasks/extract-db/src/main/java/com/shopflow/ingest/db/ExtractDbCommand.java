@@ -5,6 +5,7 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.cli.ExitCodeHelp;
 import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
@@ -16,10 +17,10 @@ import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
+import com.shopflow.ingest.core.landing.StagingLoop;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jboss.logging.Logger;
@@ -31,9 +32,7 @@ import picocli.CommandLine.Option;
 @TopCommand
 @Command(name = "extract-db", mixinStandardHelpOptions = true, version = "extract-db 0.1.0", subcommands = InspectCommand.class,
         description = "Lands the rows of a source table whose cursor (updated_at) is in [start, end) as one partition of raw.<table>.",
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the partition is landed", "1:failed; a retry may succeed", "2:usage, configuration or authentication error",
-            "3:data error", "4:schema change refused by the table's policy"})
+        exitCodeListHeading = ExitCodeHelp.HEADING)
 public class ExtractDbCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(ExtractDbCommand.class);
 
@@ -42,6 +41,9 @@ public class ExtractDbCommand implements Callable<Integer> {
 
     @Mixin
     IntervalOptions options;
+
+    @Mixin
+    ExitCodeHelp exitCodes;
 
     @Inject
     IngestConfig config;
@@ -63,9 +65,9 @@ public class ExtractDbCommand implements Callable<Integer> {
         }
         Interval interval = options.interval();
         TableSpec spec = TableSpec.lookup(tables, table);
-        DbSettings sourceDb = DbSettings.from("source database", "SOURCE_DB", config.source());
-        DbSettings warehouse = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
-        RetryPolicy retry = RetryPolicy.of(config.retry().maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
+        DbSettings sourceDb = DbSettings.source(config);
+        DbSettings warehouse = DbSettings.warehouse(config);
+        RetryPolicy retry = RetryPolicy.from(config.retry());
         SourceSession source = new SourceSession(sourceDb, tables.singleSnapshot(), retry);
         try {
             LOG.infof("extract-db %s %s: connecting to the source %s", spec.name(), interval, sourceDb.redactedUrl());
@@ -76,9 +78,8 @@ public class ExtractDbCommand implements Callable<Integer> {
                         .put("rows_without_interval", noInterval);
             }
             SchemaPolicy policy = SchemaPolicy.forTable(spec.name(), config.landing().schemaPolicy(), System.getenv());
-            Landing.Request request = new Landing.Request("extract-db", spec.name(), described.shape(), List.of(), interval, policy,
-                    options.runId(), Duration.ofSeconds(config.landing().lockWaitSeconds()),
-                    Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
+            Landing.Request request = Landing.Request.of(config.landing(), "extract-db", spec.name(), described.shape(), List.of(),
+                    interval, policy, options.runId());
             Landing landing = retry.run("opening the warehouse", attempt -> Landing.open(warehouse, request));
             try (landing) {
                 return extract(landing, source, described, interval, retry).put("rows_without_interval", noInterval);
@@ -98,39 +99,10 @@ public class ExtractDbCommand implements Callable<Integer> {
     private RunSummary extract(Landing landing, SourceSession source, SourceTable described, Interval interval, RetryPolicy retry)
             throws Exception {
         SourceQuery query = new SourceQuery(described, landing.schema(), interval);
-        int chunkRows = config.landing().chunkRows();
-        Checkpoint cp = landing.checkpoint();
         long staging = System.nanoTime();
-        boolean done = false;
-        int failures = 0;
-        while (!done) {
-            KeysetPosition after = KeysetPosition.fromJson(cp.position());
-            try {
-                boolean newSnapshot = source.ensureOpen() && !cp.atStart();
-                ChunkPump.Result[] result = new ChunkPump.Result[1];
-                cp = landing.stage("FORMAT binary", query.streamColumns(), out -> {
-                    result[0] = new ChunkPump().pump(source.copyManager(), query.copySql(after, chunkRows),
-                            query.fieldIndex(described.spec().cursor()), query.fieldIndex(described.spec().key()), query.keyType(),
-                            query.numericKey(), out, rows -> landing.progress().add(rows));
-                    KeysetPosition last = result[0].last() == null ? after : result[0].last();
-                    return new Landing.ChunkResult(last == null ? null : last.toJson(), result[0].rows(), newSnapshot);
-                });
-                done = result[0].rows() < chunkRows;
-                failures = 0;
-            } catch (Exception e) {
-                failures++;
-                if (!Failures.isTransient(e) || failures >= retry.maxAttempts()) {
-                    throw classify(e);
-                }
-                Duration d = retry.delayAfter(failures);
-                LOG.warnf("chunk after %s failed (%s); retry %d of %d in %d ms from the last checkpoint",
-                        after == null ? "the start" : after.cursorInstant() + "/" + after.key(), Failures.oneLine(e), failures,
-                        retry.maxAttempts() - 1, d.toMillis());
-                source.discard();
-                RetryPolicy.sleep(d);
-                cp = landing.recover();
-            }
-        }
+        // The source's failures come classified from the pump; what reaches the loop unclassified is the warehouse's.
+        Checkpoint cp = StagingLoop.run(landing, "FORMAT binary", query.streamColumns(),
+                new TableChunks(source, described, query, config.landing().chunkRows(), landing), retry, Failures.Side.WAREHOUSE);
         source.finish();
         long publishing = System.nanoTime();
         KeysetPosition last = KeysetPosition.fromJson(cp.position());
@@ -173,16 +145,5 @@ public class ExtractDbCommand implements Callable<Integer> {
                     q.noIntervalWhere());
         }
         return n;
-    }
-
-    private static IngestException classify(Exception e) {
-        if (e instanceof IngestException ie) {
-            return ie;
-        }
-        SQLException sql = Failures.find(e, SQLException.class);
-        String msg = sql == null ? "" : String.valueOf(sql.getMessage());
-        boolean warehouseSide = msg.contains("COPY") && msg.contains("FROM STDIN");
-        return Failures.fromDatabase(warehouseSide ? "warehouse" : "source database",
-                warehouseSide ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.SOURCE_UNAVAILABLE, e);
     }
 }

@@ -25,7 +25,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -74,7 +73,7 @@ final class DropLanding {
             plan = drop.plan(iv, files.allowMissingDays(),
                     f -> Header.read(f, files.maxDecompressedBytes(), files.maxRecordBytes(), maxColumns));
         } catch (java.io.IOException e) {
-            throw new IngestException(ErrorCode.NOT_READY, "reading the drop failed: " + Failures.oneLine(e) + ". A retry may succeed.", e);
+            throw Failures.classify(Failures.Side.FILE, e);
         }
         List<String> columns = columns(plan);
         long planned = System.nanoTime();
@@ -83,7 +82,7 @@ final class DropLanding {
         if (options.dryRun()) {
             return summary(iv, plan).phase("plan", (planned - began) / 1_000_000);
         }
-        DbSettings wh = DbSettings.from("warehouse", "WAREHOUSE_DB", config.warehouse());
+        DbSettings wh = DbSettings.warehouse(config);
         FileLedger.Landed before = previous(wh, iv, plan, maxColumns);
         if (before != null && !files.relandUnchanged() && before.sha256ByFile().equals(shaByFile(plan))) {
             LOG.infof("every file of %s %s equals the file ledger of the published partition; nothing to do", target(), iv);
@@ -93,11 +92,10 @@ final class DropLanding {
             delivery(s, plan, before);
             return s;
         }
-        Landing.Request req = new Landing.Request(TASK, feed,
+        Landing.Request req = Landing.Request.of(config.landing(), TASK, feed,
                 new Shape(columns.stream().map(c -> new Column(c, "text")).toList()), List.of(SOURCE_FILE, SOURCE_LINE), iv,
-                SchemaPolicy.NULL_FILL, options.runId(), Duration.ofSeconds(config.landing().lockWaitSeconds()),
-                Duration.ofSeconds(config.landing().publishLockTimeoutSeconds()));
-        RetryPolicy retry = RetryPolicy.of(config.retry().maxAttempts(), config.retry().baseMillis(), config.retry().capMillis());
+                SchemaPolicy.NULL_FILL, options.runId());
+        RetryPolicy retry = RetryPolicy.from(config.retry());
         Landing landing = Landing.open(wh, req);
         try (landing; PendingQuarantine pending = new PendingQuarantine(wh, target(), iv)) {
             FileStager stager = new FileStager(landing, plan, planDigest(plan), files, config.landing().chunkRows(),

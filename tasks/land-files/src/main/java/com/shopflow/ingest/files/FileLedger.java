@@ -1,11 +1,11 @@
 package com.shopflow.ingest.files;
 
 import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.landing.Partition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ final class FileLedger {
                 long bad = 0;
                 try (PreparedStatement f = c.prepareStatement("""
                         SELECT file, sha256, rows_bad FROM _ingest.file_ledger
-                        WHERE target = ? AND interval_start = ? AND interval_end = ? ORDER BY file COLLATE "C\"""")) {
+                        WHERE\s""" + Partition.PREDICATE + " ORDER BY file COLLATE \"C\"")) {
                     bind(f, target, interval);
                     try (ResultSet fr = f.executeQuery()) {
                         while (fr.next()) {
@@ -72,7 +72,7 @@ final class FileLedger {
     static void replace(Connection c, UUID runId, String target, Interval interval, List<DropFile> files,
                         StagePosition position) throws SQLException {
         try (PreparedStatement del = c.prepareStatement(
-                "DELETE FROM _ingest.file_ledger WHERE target = ? AND interval_start = ? AND interval_end = ?")) {
+                "DELETE FROM _ingest.file_ledger WHERE " + Partition.PREDICATE)) {
             bind(del, target, interval);
             del.executeUpdate();
         }
@@ -97,8 +97,6 @@ final class FileLedger {
     }
 
     private static void bind(PreparedStatement ps, String target, Interval interval) throws SQLException {
-        ps.setString(1, target);
-        ps.setTimestamp(2, Timestamp.from(interval.start()));
-        ps.setTimestamp(3, Timestamp.from(interval.end()));
+        new Partition(target, interval).bind(ps, 1);
     }
 }

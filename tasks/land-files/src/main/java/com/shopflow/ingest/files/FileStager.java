@@ -132,7 +132,7 @@ final class FileStager {
                         lanes.close();
                         lanes = null;
                     }
-                    if (!retryable(e) || ++failures >= retry.maxAttempts()) {
+                    if (!Failures.retriedInRun(e) || ++failures >= retry.maxAttempts()) {
                         throw classify(e);
                     }
                     LOG.warnf("staging failed (%s); retry %d of %d from the last checkpoint", Failures.oneLine(e), failures,
@@ -256,24 +256,9 @@ final class FileStager {
         }
     }
 
-    private static boolean retryable(Exception e) {
-        if (e instanceof IngestException ie) {
-            return ie.code() == ErrorCode.WAREHOUSE_UNAVAILABLE;
-        }
-        return Failures.isTransient(e);
-    }
-
+    /** A database failure here is the warehouse's (the lanes' COPY, the checkpoint); anything else the drop's. */
     private static IngestException classify(Exception e) {
-        if (e instanceof IngestException ie) {
-            return ie;
-        }
-        if (Failures.find(e, SQLException.class) != null) {
-            return Failures.fromDatabase("warehouse", ErrorCode.WAREHOUSE_UNAVAILABLE, e);
-        }
-        if (e instanceof IOException) {
-            return new IngestException(ErrorCode.NOT_READY, "reading the drop failed: " + Failures.oneLine(e) + ". A retry may succeed.", e);
-        }
-        return new IngestException(ErrorCode.INTERNAL, "staging failed: " + Failures.oneLine(e), e);
+        return Failures.classify(Failures.find(e, SQLException.class) != null ? Failures.Side.WAREHOUSE : Failures.Side.FILE, e);
     }
 
     private static void closeQuietly(FileCursor c) {

@@ -2,6 +2,7 @@ package com.shopflow.ingest.files;
 
 import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.IngestException;
+import com.shopflow.ingest.core.cli.ExitCodeHelp;
 import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
@@ -17,13 +18,17 @@ import picocli.CommandLine.Option;
 /** {@code land-files --feed marketplace_orders --start S --end E}: the partner's drop into one raw partition. */
 @TopCommand
 @Command(name = "land-files", mixinStandardHelpOptions = true, subcommands = InspectCommand.class,
-        description = "Lands the date folders of FILE_DROP_DIR/<feed> whose date is in [start, end) as one partition of raw.<feed>.")
+        description = "Lands the date folders of FILE_DROP_DIR/<feed> whose date is in [start, end) as one partition of raw.<feed>.",
+        exitCodeListHeading = ExitCodeHelp.HEADING)
 public class LandFilesCommand implements Callable<Integer> {
     /** The feeds this task knows; the name is also the folder and the raw table, so it is never taken unchecked. */
     static final String FEED = "marketplace_orders";
 
     @Mixin
     IntervalOptions interval;
+
+    @Mixin
+    ExitCodeHelp exitCodes;
 
     @Option(names = "--feed", paramLabel = "<feed>", description = "The feed to land: marketplace_orders")
     String feed;

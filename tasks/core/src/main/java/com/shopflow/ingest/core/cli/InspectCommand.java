@@ -39,7 +39,7 @@ public class InspectCommand implements Callable<Integer> {
     public Integer call() {
         String target = table.startsWith("raw.") ? table : "raw." + table;
         PrintStream out = System.out;
-        try (Connection c = DbSettings.from("warehouse", "WAREHOUSE_DB", config().warehouse()).connect("shopflow-ingest/inspect")) {
+        try (Connection c = DbSettings.warehouse(config()).connect("shopflow-ingest/inspect")) {
             if (!exists(c)) {
                 out.println("nothing landed yet: the warehouse has no _ingest schema");
                 return 0;

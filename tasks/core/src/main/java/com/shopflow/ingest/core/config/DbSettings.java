@@ -24,6 +24,16 @@ import java.util.Properties;
 public record DbSettings(String role, String envPrefix, String url, String user, String password,
                          String sslmode, String sslrootcert, int connectTimeoutSeconds) {
 
+    /** The warehouse's connection settings ({@code WAREHOUSE_DB_*}). */
+    public static DbSettings warehouse(IngestConfig config) {
+        return from("warehouse", "WAREHOUSE_DB", config.warehouse());
+    }
+
+    /** The source database's connection settings ({@code SOURCE_DB_*}). */
+    public static DbSettings source(IngestConfig config) {
+        return from("source database", "SOURCE_DB", config.source());
+    }
+
     public static DbSettings from(String role, String envPrefix, IngestConfig.Db db) {
         String url = db.url().orElseThrow(() -> new IngestException(ErrorCode.CONFIG,
                 envPrefix + "_URL is not set: the " + role + " JDBC URL, e.g. jdbc:postgresql://host:5432/db"));

@@ -25,8 +25,7 @@ final class Ledger {
                 INSERT INTO _ingest.load_run (run_id, task, target, interval_start, interval_end, attempt, orchestrator_run_id,
                                               host, status, schema_version)
                 SELECT ?, ?, ?, ?, ?, 1 + count(*), ?, ?, 'running', ?
-                FROM _ingest.load_run WHERE target = ? AND interval_start = ? AND interval_end = ?
-                RETURNING attempt""")) {
+                FROM _ingest.load_run WHERE\s""" + Partition.PREDICATE + " RETURNING attempt")) {
             ps.setObject(1, runId);
             ps.setString(2, r.task());
             ps.setString(3, target);
@@ -35,9 +34,7 @@ final class Ledger {
             ps.setString(6, r.orchestratorRunId());
             ps.setString(7, hostName());
             ps.setInt(8, schemaVersion);
-            ps.setString(9, target);
-            ps.setTimestamp(10, Timestamp.from(r.interval().start()));
-            ps.setTimestamp(11, Timestamp.from(r.interval().end()));
+            new Partition(target, r.interval()).bind(ps, 9);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -52,16 +49,15 @@ final class Ledger {
      */
     static long resumed(Connection c, UUID runId, String target, Interval interval, long rowsResumed) throws SQLException {
         long reread = 0;
+        Partition partition = new Partition(target, interval);
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT rows_resumed + rows_read FROM _ingest.load_run
-                WHERE target = ? AND interval_start = ? AND interval_end = ? AND run_id <> ? AND status <> 'succeeded'
+                WHERE\s""" + Partition.PREDICATE + """
+                 AND run_id <> ? AND status <> 'succeeded'
                   AND started_at > coalesce((SELECT published_at FROM _ingest.partition p
                                              WHERE p.target = ? AND p.interval_start = ? AND p.interval_end = ?), '-infinity')
                 ORDER BY started_at DESC LIMIT 1""")) {
-            q.setString(1, target);
-            q.setTimestamp(2, Timestamp.from(interval.start()));
-            q.setTimestamp(3, Timestamp.from(interval.end()));
-            q.setObject(4, runId);
+            q.setObject(partition.bind(q, 1), runId);
             q.setString(5, target);
             q.setTimestamp(6, Timestamp.from(interval.start()));
             q.setTimestamp(7, Timestamp.from(interval.end()));
@@ -75,11 +71,8 @@ final class Ledger {
                 UPDATE _ingest.load_run SET status = 'failed', ended_at = coalesce(ended_at, heartbeat_at),
                        error_code = coalesce(error_code, 'ABANDONED'),
                        error = coalesce(error, 'the attempt stopped without reporting (killed?); a later attempt took over')
-                WHERE target = ? AND interval_start = ? AND interval_end = ? AND status = 'running' AND run_id <> ?""")) {
-            up.setString(1, target);
-            up.setTimestamp(2, Timestamp.from(interval.start()));
-            up.setTimestamp(3, Timestamp.from(interval.end()));
-            up.setObject(4, runId);
+                WHERE\s""" + Partition.PREDICATE + " AND status = 'running' AND run_id <> ?")) {
+            up.setObject(partition.bind(up, 1), runId);
             up.executeUpdate();
         }
         try (PreparedStatement up = c.prepareStatement("UPDATE _ingest.load_run SET rows_resumed = ?, rows_reread = ? WHERE run_id = ?")) {
@@ -122,13 +115,7 @@ final class Ledger {
             up.setString(8, watermark);
             up.executeUpdate();
         }
-        try (PreparedStatement del = c.prepareStatement(
-                "DELETE FROM _ingest.checkpoint WHERE target = ? AND interval_start = ? AND interval_end = ?")) {
-            del.setString(1, target);
-            del.setTimestamp(2, Timestamp.from(interval.start()));
-            del.setTimestamp(3, Timestamp.from(interval.end()));
-            del.executeUpdate();
-        }
+        new CheckpointStore(new Partition(target, interval)).delete(c);
     }
 
     /** Best effort, on a fresh connection: the run's own connection may be what broke. */

@@ -39,7 +39,8 @@ public final class StagingLanes implements AutoCloseable {
     private record End(Checkpoint reached) implements Item {
     }
 
-    private final Landing landing;
+    private final CheckpointStore checkpoints;
+    private final StagingTable staging;
     private final BlockingQueue<byte[]> pool;
     private final Lane[] lanes;
     private final Object turn = new Object();
@@ -47,8 +48,10 @@ public final class StagingLanes implements AutoCloseable {
     private Checkpoint handedOut;
     private volatile Exception failure;
 
-    StagingLanes(Landing landing, DbSettings warehouse, String task, Checkpoint from, int count) {
-        this.landing = landing;
+    StagingLanes(CheckpointStore checkpoints, StagingTable staging, DbSettings warehouse, String task, int count) {
+        this.checkpoints = checkpoints;
+        this.staging = staging;
+        Checkpoint from = checkpoints.current();
         this.committed = from;
         this.handedOut = from;
         int n = Math.max(1, Math.min(MAX_LANES, count));
@@ -74,7 +77,7 @@ public final class StagingLanes implements AutoCloseable {
     public Chunk begin(String copyOptions, List<String> columns) throws IOException {
         int chunk = handedOut.chunks() + 1;
         Lane lane = lanes[chunk % lanes.length];
-        lane.put(new Start(landing.copyIntoStaging(copyOptions, columns)));
+        lane.put(new Start(staging.copySql(copyOptions, columns)));
         return new Chunk(lane, chunk);
     }
 
@@ -93,7 +96,7 @@ public final class StagingLanes implements AutoCloseable {
             }
         }
         rethrow();
-        landing.checkpointReached(committed);
+        checkpoints.reached(committed);
         return committed;
     }
 
@@ -275,7 +278,7 @@ public final class StagingLanes implements AutoCloseable {
             if (failure != null) {
                 return;
             }
-            landing.advanceCheckpoint(connection, reached);
+            checkpoints.advance(connection, reached);
             connection.commit();
             synchronized (turn) {
                 committed = reached;

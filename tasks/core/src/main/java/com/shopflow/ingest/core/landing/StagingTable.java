@@ -1,0 +1,99 @@
+package com.shopflow.ingest.core.landing;
+
+import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.pg.Identifiers;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * The table a partition is staged in ({@code _partitions.<staging name>}): made like the raw table with exactly the
+ * partition's bound as a constraint, filled by COPY, and at publish renamed and attached as the partition itself.
+ */
+final class StagingTable {
+    private final String table;
+    private final Interval interval;
+    private final PartitionNames names;
+    private final String qualified;
+
+    StagingTable(String table, Interval interval, PartitionNames names) {
+        this.table = table;
+        this.interval = interval;
+        this.names = names;
+        this.qualified = Identifiers.qualified(Catalog.PARTITIONS, names.staging());
+    }
+
+    /** Its unqualified name, as {@code _ingest.checkpoint} records it. */
+    String name() {
+        return names.staging();
+    }
+
+    String qualified() {
+        return qualified;
+    }
+
+    /** Drops any leftover and creates it empty (in the caller's transaction). */
+    void create(Statement s) throws SQLException {
+        s.execute("DROP TABLE IF EXISTS " + qualified);
+        s.execute("CREATE TABLE " + qualified + " (LIKE " + Identifiers.qualified(Catalog.RAW, table) + ")");
+        // This constraint is exactly the partition bound, so ATTACH PARTITION needs no validation scan.
+        s.execute("ALTER TABLE " + qualified + " ADD CONSTRAINT " + Identifiers.quote("partition_bound")
+                + " CHECK (" + Identifiers.quote(RawTable.INTERVAL_START) + " = " + timestamptz(interval.start().toString())
+                + " AND " + Identifiers.quote(RawTable.INTERVAL_END) + " = " + timestamptz(interval.end().toString()) + ")");
+    }
+
+    /**
+     * The interval columns default to this partition's bounds, so a task may leave them out of its COPY stream
+     * (the server then spends nothing on them per row). Dropped again at publish.
+     */
+    void intervalDefaults(Statement s) throws SQLException {
+        s.execute("ALTER TABLE " + qualified + " ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_START) + " SET DEFAULT "
+                + timestamptz(interval.start().toString()) + ", ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_END)
+                + " SET DEFAULT " + timestamptz(interval.end().toString()));
+    }
+
+    void columnDefault(Statement s, String column, String value) throws SQLException {
+        s.execute("ALTER TABLE " + qualified + " ALTER COLUMN " + Identifiers.quote(column) + " SET DEFAULT " + Identifiers.literal(value));
+    }
+
+    /** The COPY statement that streams {@code columns} into it. */
+    String copySql(String copyOptions, List<String> columns) {
+        StringJoiner cols = new StringJoiner(", ", "(", ")");
+        columns.forEach(c -> cols.add(Identifiers.quote(c)));
+        return "COPY " + qualified + " " + cols + " FROM STDIN (" + copyOptions + ")";
+    }
+
+    /**
+     * Turns it into the partition, in the caller's transaction: columns another partition's run added to the raw
+     * table since, the stream defaults dropped, the old partition dropped, this one renamed and attached.
+     */
+    void attach(Connection c, Statement s, List<Column> metadata) throws SQLException {
+        var parent = RawTable.columns(c, Catalog.RAW, table);
+        var mine = RawTable.columns(c, Catalog.PARTITIONS, names.staging());
+        for (var e : parent.entrySet()) {
+            if (!mine.containsKey(e.getKey())) {
+                s.execute("ALTER TABLE " + qualified + " ADD COLUMN " + Identifiers.quote(e.getKey()) + " " + e.getValue());
+            }
+        }
+        StringJoiner dropDefaults = new StringJoiner(", ");
+        dropDefaults.add("ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_START) + " DROP DEFAULT");
+        dropDefaults.add("ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_END) + " DROP DEFAULT");
+        metadata.forEach(m -> dropDefaults.add("ALTER COLUMN " + Identifiers.quote(m.name()) + " DROP DEFAULT"));
+        s.execute("ALTER TABLE " + qualified + " " + dropDefaults);
+        String published = Identifiers.qualified(Catalog.PARTITIONS, names.published());
+        s.execute("DROP TABLE IF EXISTS " + published);
+        s.execute("ALTER TABLE " + qualified + " RENAME TO " + Identifiers.quote(names.published()));
+        String end = interval.end().toString();
+        String endPlus = interval.end().plusNanos(1000).toString();
+        String start = interval.start().toString();
+        s.execute("ALTER TABLE " + Identifiers.qualified(Catalog.RAW, table) + " ATTACH PARTITION " + published
+                + " FOR VALUES FROM (" + Identifiers.literal(start) + ", " + Identifiers.literal(end) + ") TO ("
+                + Identifiers.literal(start) + ", " + Identifiers.literal(endPlus) + ")");
+    }
+
+    private static String timestamptz(String instant) {
+        return Identifiers.literal(instant) + "::timestamptz";
+    }
+}
