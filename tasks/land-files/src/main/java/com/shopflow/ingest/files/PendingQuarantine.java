@@ -2,6 +2,7 @@ package com.shopflow.ingest.files;
 
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.landing.RawText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
