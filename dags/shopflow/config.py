@@ -85,6 +85,8 @@ class Settings:
     warehouse_db_secret: str = "shopflow-warehouse-db"
     products_api_secret: str = "shopflow-products-api"
     secret_keys: Mapping[str, str] = field(default_factory=dict)
+    db_ca_secret: str = "shopflow-db-ca"
+    db_ca_key: str = "ca.crt"
     file_drop_claim: str = "shopflow-file-drop"
     file_drop_mount: str = "/data/file-drop"
     task_env: Mapping[str, str] = field(default_factory=dict)
@@ -135,6 +137,10 @@ class Settings:
             warehouse_db_secret=e.k8s_name("SHOPFLOW_WAREHOUSE_DB_SECRET", d.warehouse_db_secret),
             products_api_secret=e.k8s_name("SHOPFLOW_PRODUCTS_API_SECRET", d.products_api_secret),
             secret_keys=e.secret_keys(),
+            # "none": no CA volume (the deployment then sets *_SSLROOTCERT itself, e.g. through SHOPFLOW_TASK_ENV).
+            db_ca_secret="" if e.text("SHOPFLOW_DB_CA_SECRET", d.db_ca_secret) == "none"
+            else e.k8s_name("SHOPFLOW_DB_CA_SECRET", d.db_ca_secret),
+            db_ca_key=e.text("SHOPFLOW_DB_CA_KEY", d.db_ca_key),
             file_drop_claim=e.k8s_name("SHOPFLOW_FILE_DROP_CLAIM", d.file_drop_claim),
             file_drop_mount=e.text("SHOPFLOW_FILE_DROP_MOUNT", d.file_drop_mount),
             task_env=e.json_strings("SHOPFLOW_TASK_ENV"),

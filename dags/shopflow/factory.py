@@ -17,6 +17,15 @@ BASE_LABELS = {"app.kubernetes.io/name": "shopflow-ingest", "app.kubernetes.io/p
                "app.kubernetes.io/managed-by": "airflow"}
 
 
+#: Where the databases' CA certificate is mounted in a pod (from the Secret SHOPFLOW_DB_CA_SECRET).
+DB_CA_DIR = "/etc/shopflow/db-ca"
+
+
+def db_prefixes(launch: Launch) -> tuple[str, ...]:
+    """The contract's variable prefixes of the databases a task connects to (SOURCE_DB, WAREHOUSE_DB)."""
+    return tuple(g.upper() for g in launch.kind.groups if g.endswith("_db"))
+
+
 def labels(launch: Launch) -> dict[str, str]:
     return {**BASE_LABELS, "app.kubernetes.io/component": launch.kind.module, "shopflow.io/target": launch.target}
 
@@ -75,7 +84,13 @@ class OperatorFactory:
             return kwargs
         # Pods run the production profile (database TLS must be verify-full) and log one JSON object per line;
         # SHOPFLOW_TASK_ENV can override either. The local runner keeps the apps' defaults.
-        env = {"QUARKUS_PROFILE": "production", "QUARKUS_LOG_CONSOLE_JSON_ENABLED": "true", **dict(launch.env)}
+        env = {"QUARKUS_PROFILE": "production", "QUARKUS_LOG_CONSOLE_JSON_ENABLED": "true"}
+        if s.db_ca_secret:
+            # verify-full against the CA from the Secret, for each database the task talks to.
+            for prefix in db_prefixes(launch):
+                env[f"{prefix}_SSLMODE"] = "verify-full"
+                env[f"{prefix}_SSLROOTCERT"] = f"{DB_CA_DIR}/{s.db_ca_key}"
+        env.update(launch.env)
         if launch.kind.reads_file_drop:
             env[FILE_DROP_DIR] = s.file_drop_mount
         # Plain values only: the Kubernetes objects are built when the task runs (see shopflow.podtask).
@@ -88,6 +103,7 @@ class OperatorFactory:
                 image_pull_policy=s.image_pull_policy,
                 secrets=tuple((e.variable, e.secret, e.key) for e in launch.secret_env),
                 file_drop=(s.file_drop_claim, s.file_drop_mount) if launch.kind.reads_file_drop else None,
+                db_ca=(s.db_ca_secret, DB_CA_DIR) if s.db_ca_secret else None,
                 resources=dict(s.resources[launch.kind.module]),
                 service_account=s.service_account,
                 labels=labels(launch),

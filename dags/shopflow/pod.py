@@ -62,6 +62,10 @@ def pod_settings(spec) -> dict[str, Any]:
     # The root file system is read-only; the JVM and land-files' key-hash spill files write to /tmp only.
     volumes = [k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="2Gi"))]
     mounts = [k8s.V1VolumeMount(name="tmp", mount_path="/tmp")]
+    if spec.db_ca is not None:
+        secret, directory = spec.db_ca
+        volumes.append(k8s.V1Volume(name="db-ca", secret=k8s.V1SecretVolumeSource(secret_name=secret)))
+        mounts.append(k8s.V1VolumeMount(name="db-ca", mount_path=directory, read_only=True))
     if spec.file_drop is not None:
         claim, mount = spec.file_drop
         volumes.append(k8s.V1Volume(name="file-drop", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(

@@ -29,6 +29,7 @@ class PodSpec:
     image_pull_policy: str
     secrets: tuple[tuple[str, str, str], ...]
     file_drop: tuple[str, str] | None  # (PVC claim, mount path), mounted read-only
+    db_ca: tuple[str, str] | None  # (Secret name, mount directory): the databases' CA certificate, read-only
     resources: Mapping[str, Mapping[str, str]]
     service_account: str
     labels: Mapping[str, str]

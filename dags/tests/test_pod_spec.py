@@ -37,6 +37,10 @@ def test_extract_db_pod_for_a_fixed_interval(dag_loader, hook):
     assert c["env"] == [
         {"name": "QUARKUS_PROFILE", "value": "production"},
         {"name": "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "value": "true"},
+        {"name": "SOURCE_DB_SSLMODE", "value": "verify-full"},
+        {"name": "SOURCE_DB_SSLROOTCERT", "value": "/etc/shopflow/db-ca/ca.crt"},
+        {"name": "WAREHOUSE_DB_SSLMODE", "value": "verify-full"},
+        {"name": "WAREHOUSE_DB_SSLROOTCERT", "value": "/etc/shopflow/db-ca/ca.crt"},
         {"name": "AIRFLOW_CTX_DAG_RUN_ID", "value": RUN_ID},
         {"name": "AIRFLOW_CTX_TRY_NUMBER", "value": "1"},
         secret_env("SOURCE_DB_URL", "shopflow-source-db"),
@@ -54,6 +58,9 @@ def test_extract_db_pod_for_a_fixed_interval(dag_loader, hook):
     assert {"name": "tmp", "mountPath": "/tmp"} in c["volumeMounts"]
     spec = pod["spec"]
     assert {"name": "tmp", "emptyDir": {"sizeLimit": "2Gi"}} in spec["volumes"]
+    # The production profile wants verify-full: the databases' CA comes from a Secret, mounted read-only.
+    assert {"name": "db-ca", "mountPath": "/etc/shopflow/db-ca", "readOnly": True} in c["volumeMounts"]
+    assert {"name": "db-ca", "secret": {"secretName": "shopflow-db-ca"}} in spec["volumes"]
     assert spec["serviceAccountName"] == "shopflow-task"
     assert spec["automountServiceAccountToken"] is False
     assert spec["restartPolicy"] == "Never"
@@ -154,6 +161,24 @@ def test_local_runner_gets_the_very_same_command_line_and_environment(dag_loader
     mounted = {"FILE_DROP_DIR"} & set(plain)
     pod_only = {"QUARKUS_PROFILE": "production", "QUARKUS_LOG_CONSOLE_JSON_ENABLED": "true"}  # TLS rule and JSON logs
     assert {k: plain.pop(k) for k in pod_only} == pod_only
+    # The databases' CA is a pod thing too: a local run keeps the variables of its own environment.
+    for k in [k for k in plain if k.endswith(("_SSLMODE", "_SSLROOTCERT"))]:
+        plain.pop(k)
     assert {k: v for k, v in plain.items() if k not in mounted} == local.env_vars
     assert set(local.local_variables) == mounted  # taken from the local environment instead of the mount
     assert list(local.secret_variables) == [e["name"] for e in c["env"] if "valueFrom" in e]
+
+
+def test_db_ca_secret_can_be_renamed_or_left_out(dag_loader, hook):
+    dag = dag_loader(SHOPFLOW_DB_CA_SECRET="warehouse-ca", SHOPFLOW_DB_CA_KEY="root.pem")
+    pod = render_pod(dag, dag.get_task("land_files_marketplace_orders"), D)
+    env = {e["name"]: e.get("value") for e in base(pod)["env"]}
+    assert env["WAREHOUSE_DB_SSLROOTCERT"] == "/etc/shopflow/db-ca/root.pem"
+    assert "SOURCE_DB_SSLMODE" not in env  # land-files talks to the warehouse only
+    assert {"name": "db-ca", "secret": {"secretName": "warehouse-ca"}} in pod["spec"]["volumes"]
+
+    dag = dag_loader(SHOPFLOW_DB_CA_SECRET="none")
+    pod = render_pod(dag, dag.get_task("extract_db_orders"), D)
+    env = {e["name"] for e in base(pod)["env"]}
+    assert not {n for n in env if n.endswith(("_SSLMODE", "_SSLROOTCERT"))}
+    assert all(v["name"] != "db-ca" for v in pod["spec"]["volumes"])
