@@ -9,6 +9,7 @@ import com.shopflow.ingest.core.cli.ExitCodeHelp;
 import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
+import com.shopflow.ingest.core.cli.PartitionRange;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.cli.TaskRunner;
 import com.shopflow.ingest.core.config.DbSettings;
@@ -18,6 +19,7 @@ import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
 import com.shopflow.ingest.core.landing.StagingLoop;
+import com.shopflow.ingest.core.landing.WarehouseSession;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
@@ -56,14 +58,18 @@ public class ExtractDbCommand implements Callable<Integer> {
         DbTables.Table t = table == null ? null : tables.tables().get(table);
         Lineage.Dataset input = t == null ? null
                 : Lineage.postgres(config.source().url().orElse(null), t.schema() + "." + t.sourceTable().orElse(table));
-        return TaskRunner.run("extract-db", "raw." + table, input, options, config.xcomFile(), this::land);
+        return TaskRunner.runRange("extract-db", "raw." + table, input, options, config.xcomFile(), this::land);
     }
 
-    private RunSummary land() throws Exception {
+    /**
+     * The source is described, and its rows outside every interval counted, once per run; then each partition is landed
+     * on the same two connections, each in a source snapshot of its own (the read transaction ends with the partition).
+     */
+    private RunSummary land(PartitionRange partitions) throws Exception {
         if (table == null) {
             throw new IngestException(ErrorCode.USAGE, "--table is missing: one of " + new java.util.TreeSet<>(tables.tables().keySet()));
         }
-        Interval interval = options.interval();
+        Interval interval = partitions.range();
         TableSpec spec = TableSpec.lookup(tables, table);
         DbSettings sourceDb = DbSettings.source(config);
         DbSettings warehouse = DbSettings.warehouse(config);
@@ -78,21 +84,30 @@ public class ExtractDbCommand implements Callable<Integer> {
                         .put("rows_without_interval", noInterval);
             }
             SchemaPolicy policy = SchemaPolicy.forTable(spec.name(), config.landing().schemaPolicy(), System.getenv());
-            Landing.Request request = Landing.Request.of(config.landing(), "extract-db", spec.name(), described.shape(), List.of(),
-                    interval, policy, options.runId());
-            Landing landing = retry.run("opening the warehouse", attempt -> Landing.open(warehouse, request));
-            try (landing) {
-                return extract(landing, source, described, interval, retry).put("rows_without_interval", noInterval);
-            } catch (IngestException e) {
-                landing.fail(e);
-                throw e;
-            } catch (Exception e) {
-                IngestException ie = new IngestException(ErrorCode.INTERNAL, "extract-db failed: " + Failures.oneLine(e), e);
-                landing.fail(ie);
-                throw ie;
+            try (WarehouseSession session = new WarehouseSession(warehouse, "extract-db")) {
+                return partitions.land("extract-db", "raw." + table, session, options.runId(),
+                        partition -> landPartition(session, source, described, policy, partition, retry))
+                        .put("rows_without_interval", noInterval);
             }
         } finally {
             source.close();
+        }
+    }
+
+    private RunSummary landPartition(WarehouseSession session, SourceSession source, SourceTable described, SchemaPolicy policy,
+                                     Interval interval, RetryPolicy retry) throws Exception {
+        Landing.Request request = Landing.Request.of(config.landing(), "extract-db", described.spec().name(), described.shape(), List.of(),
+                interval, policy, options.runId());
+        Landing landing = retry.run("opening the warehouse", attempt -> Landing.open(session, request));
+        try (landing) {
+            return extract(landing, source, described, interval, retry);
+        } catch (IngestException e) {
+            landing.fail(e);
+            throw e;
+        } catch (Exception e) {
+            IngestException ie = new IngestException(ErrorCode.INTERNAL, "extract-db failed: " + Failures.oneLine(e), e);
+            landing.fail(ie);
+            throw ie;
         }
     }
 

@@ -1,0 +1,145 @@
+package com.shopflow.ingest.core.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopflow.ingest.core.Failures;
+import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.landing.WarehouseSession;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jboss.logging.MDC;
+
+/**
+ * The partitions one run lands: its one interval, or with {@code --every} the consecutive pieces of {@code [start, end)},
+ * landed in order by the task, each with all the guarantees of a run of its own (lock, ledger row, checkpoint, atomic
+ * publish). The run stops at the first partition that fails; the ones before it stay published. With {@code --every} the
+ * summary lists the partitions under {@code details.partitions}; without it the summary is the partition's own.
+ */
+public final class PartitionRange {
+    /** Lands one partition; its summary is what a run of that interval alone would print. */
+    public interface PartitionBody {
+        RunSummary land(Interval interval) throws Exception;
+    }
+
+    private final Interval range;
+    private final List<Interval> intervals;
+    private final boolean listed;
+    private final List<RunSummary> done = new ArrayList<>();
+    private Interval current;
+
+    PartitionRange(IntervalOptions options) {
+        this.range = options.interval();
+        this.intervals = options.partitions();
+        this.listed = options.everyGiven();
+    }
+
+    public Interval range() {
+        return range;
+    }
+
+    public List<Interval> intervals() {
+        return intervals;
+    }
+
+    /**
+     * Lands every partition in order and returns the run's summary. With {@code --every} and an orchestrator run id, the
+     * partitions that a run of the same orchestrator run already published (a retry of a killed or failed range) are
+     * skipped, listed as {@code skipped}; every other partition is landed, resuming from its checkpoint if it has one.
+     *
+     * @param session           the warehouse, to find what the same orchestrator run already published
+     * @param orchestratorRunId {@code --run-id}, or null: then every partition is landed (again, identically)
+     */
+    public RunSummary land(String task, String target, WarehouseSession session, String orchestratorRunId, PartitionBody body)
+            throws Exception {
+        if (!listed) {
+            return body.land(range);
+        }
+        Map<Interval, WarehouseSession.Landed> earlier;
+        try {
+            earlier = orchestratorRunId == null ? Map.of() : session.publishedBy(target, orchestratorRunId, range);
+        } catch (SQLException e) {
+            throw Failures.classify(Failures.Side.WAREHOUSE, e);
+        }
+        for (Interval i : intervals) {
+            current = i;
+            MDC.put("interval", i.toString());
+            WarehouseSession.Landed was = earlier.get(i);
+            RunSummary s = was == null ? body.land(i)
+                    : new RunSummary(task, target, i).outcome(RunSummary.Outcome.SKIPPED).rows(was.rows()).partition(was.partitionTable())
+                            .schemaVersion(was.schemaVersion()).attempt(was.attempt()).runId(was.runId());
+            if (s.outcome() == null) {
+                s.outcome(RunSummary.Outcome.LANDED);
+            }
+            done.add(s);
+        }
+        current = null;
+        MDC.put("interval", range.toString());
+        RunSummary all = new RunSummary(task, target, range);
+        long rows = 0;
+        int schema = 0;
+        Map<String, Long> timings = new TreeMap<>();
+        for (RunSummary s : done) {
+            rows += s.node().path("rows").asLong(0);
+            schema = Math.max(schema, s.node().path("schema_version").asInt(0));
+            s.node().path("timings").fields().forEachRemaining(e -> timings.merge(e.getKey().replaceFirst("_ms$", ""), e.getValue().asLong(), Long::sum));
+        }
+        all.rows(rows);
+        if (schema > 0) {
+            all.schemaVersion(schema);
+        }
+        timings.forEach(all::phase);
+        addSums(all);
+        addList(all, null);
+        return all;
+    }
+
+    /** A failed range: the partitions landed before the failure and the one that failed. */
+    void addTo(RunSummary failed) {
+        if (!listed || range == null) {
+            return;
+        }
+        addList(failed, current);
+    }
+
+    /** Numeric task details (rows read, duplicates removed...) summed over the partitions. */
+    private void addSums(RunSummary all) {
+        Map<String, Long> sums = new TreeMap<>();
+        for (RunSummary s : done) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = s.node().path("details").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isIntegralNumber()) {
+                    sums.merge(e.getKey(), e.getValue().asLong(), Long::sum);
+                }
+            }
+        }
+        sums.forEach(all::put);
+    }
+
+    private void addList(RunSummary into, Interval failedAt) {
+        Map<String, Long> outcomes = new TreeMap<>();
+        ArrayNode list = into.details().putArray("partitions");
+        for (RunSummary s : done) {
+            ObjectNode p = list.addObject();
+            for (String field : List.of("interval", "outcome", "rows", "partition", "schema_version", "attempt", "run_id")) {
+                p.set(field, s.node().get(field));
+            }
+            outcomes.merge(s.node().path("outcome").asText(), 1L, Long::sum);
+        }
+        if (failedAt != null) {
+            ObjectNode p = list.addObject();
+            ObjectNode i = p.putObject("interval");
+            i.put("start", failedAt.start().toString());
+            i.put("end", failedAt.end().toString());
+            p.put("outcome", RunSummary.Outcome.FAILED.json());
+            outcomes.merge(RunSummary.Outcome.FAILED.json(), 1L, Long::sum);
+        }
+        ObjectNode counts = into.details().putObject("partition_outcomes");
+        outcomes.forEach(counts::put);
+        into.details().put("partitions_planned", intervals.size());
+    }
+}
