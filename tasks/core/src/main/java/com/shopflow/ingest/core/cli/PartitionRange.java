@@ -29,6 +29,7 @@ public final class PartitionRange {
     private final Interval range;
     private final List<Interval> intervals;
     private final boolean listed;
+    private final boolean dryRun;
     private final List<RunSummary> done = new ArrayList<>();
     private Interval current;
 
@@ -36,6 +37,7 @@ public final class PartitionRange {
         this.range = options.interval();
         this.intervals = options.partitions();
         this.listed = options.everyGiven();
+        this.dryRun = options.dryRun();
     }
 
     public Interval range() {
@@ -61,7 +63,7 @@ public final class PartitionRange {
         }
         Map<Interval, WarehouseSession.Landed> earlier;
         try {
-            earlier = orchestratorRunId == null ? Map.of() : session.publishedBy(target, orchestratorRunId, range);
+            earlier = orchestratorRunId == null || dryRun ? Map.of() : session.publishedBy(target, orchestratorRunId, range);
         } catch (SQLException e) {
             throw Failures.classify(Failures.Side.WAREHOUSE, e);
         }
@@ -73,7 +75,7 @@ public final class PartitionRange {
                     : new RunSummary(task, target, i).outcome(RunSummary.Outcome.SKIPPED).rows(was.rows()).partition(was.partitionTable())
                             .schemaVersion(was.schemaVersion()).attempt(was.attempt()).runId(was.runId());
             if (s.outcome() == null) {
-                s.outcome(RunSummary.Outcome.LANDED);
+                s.outcome(dryRun ? RunSummary.Outcome.DRY_RUN : RunSummary.Outcome.LANDED);
             }
             done.add(s);
         }
