@@ -68,6 +68,13 @@ from shopflow.plan import PlanOperator
 settings = Settings.from_env()
 factory = OperatorFactory(settings)
 relanding = settings.lookback_days > 0
+DEFAULT_ARGS = {
+    "owner": "shopflow-data",
+    "retries": settings.retries.retries,
+    "retry_delay": settings.retries.delay,
+    "retry_exponential_backoff": settings.retries.backoff,
+    "max_retry_delay": settings.retries.max_delay,
+}
 
 
 def plan(table: str, family: str):
@@ -100,13 +107,7 @@ with DAG(
     start_date=settings.start_date,
     catchup=settings.catchup,
     max_active_runs=settings.max_active_runs,
-    default_args={
-        "owner": "shopflow-data",
-        "retries": settings.retries.retries,
-        "retry_delay": settings.retries.delay,
-        "retry_exponential_backoff": settings.retries.backoff,
-        "max_retry_delay": settings.retries.max_delay,
-    },
+    default_args=DEFAULT_ARGS,
     tags=["shopflow", "ingest", settings.runner],
     doc_md=__doc__,
 ) as dag:
@@ -167,13 +168,7 @@ with DAG(
                      description="End of the range, exclusive (default: the daily DAG's start date, where it takes over)"),
         "every": Param("P1D", type="string", description="Length of each partition, ISO-8601 (P1D: the daily DAG's partitions)"),
     },
-    default_args={
-        "owner": "shopflow-data",
-        "retries": settings.retries.retries,
-        "retry_delay": settings.retries.delay,
-        "retry_exponential_backoff": settings.retries.backoff,
-        "max_retry_delay": settings.retries.max_delay,
-    },
+    default_args=DEFAULT_ARGS,
     tags=["shopflow", "ingest", "initial-load", settings.runner],
     doc_md=INITIAL_LOAD_DOC,
 ) as initial_load:

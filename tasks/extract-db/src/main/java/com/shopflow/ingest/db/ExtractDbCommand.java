@@ -85,13 +85,34 @@ public class ExtractDbCommand implements Callable<Integer> {
             }
             SchemaPolicy policy = SchemaPolicy.forTable(spec.name(), config.landing().schemaPolicy(), System.getenv());
             try (WarehouseSession session = new WarehouseSession(warehouse, "extract-db")) {
-                return partitions.land("extract-db", "raw." + table, session, options.runId(),
-                        partition -> landPartition(session, source, described, policy, partition, retry))
+                // Lane 0 lands on the connections the run has open; each further lane (INGEST_LANDING_RANGE_LANES) on its own.
+                return partitions.land("extract-db", "raw." + table, session, options.runId(), config.landing().rangeLanes(),
+                        index -> index == 0 ? lane(session, source, described, policy, retry, false)
+                                : lane(new WarehouseSession(warehouse, "extract-db"),
+                                        new SourceSession(sourceDb, tables.singleSnapshot(), retry), described, policy, retry, true))
                         .put("rows_without_interval", noInterval);
             }
         } finally {
             source.close();
         }
+    }
+
+    private PartitionRange.Lane lane(WarehouseSession session, SourceSession source, SourceTable described, SchemaPolicy policy,
+                                     RetryPolicy retry, boolean own) {
+        return new PartitionRange.Lane() {
+            @Override
+            public RunSummary land(Interval interval) throws Exception {
+                return landPartition(session, source, described, policy, interval, retry);
+            }
+
+            @Override
+            public void close() {
+                if (own) {
+                    source.close();
+                    session.close();
+                }
+            }
+        };
     }
 
     private RunSummary landPartition(WarehouseSession session, SourceSession source, SourceTable described, SchemaPolicy policy,

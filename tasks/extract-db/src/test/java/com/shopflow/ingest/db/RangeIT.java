@@ -95,6 +95,8 @@ class RangeIT {
         run.kill();
         long published = f.scalar(f.warehouse, "SELECT count(*) FROM _ingest.partition");
         assertTrue(published >= 3 && published < 48, "killed mid-range: " + published);
+        // With two lanes (the default) the published days need not be the first ones: the retry skips exactly these.
+        String before = f.text(f.warehouse, "SELECT ',' || string_agg(extract(epoch FROM interval_start)::bigint::text, ',') || ',' FROM _ingest.partition");
 
         AppProcess.Result retry = app.run(range);
         assertEquals(0, retry.exitCode(), retry.toString());
@@ -105,19 +107,20 @@ class RangeIT {
         for (int i = 0; i < 48; i++) {
             JsonNode p = parts.get(i);
             String outcome = p.get("outcome").asText();
-            assertTrue(outcome.equals("skipped") == (i < published), i + ": " + outcome);
+            boolean wasPublished = before.contains("," + b.get(i).getEpochSecond() + ",");
+            assertEquals(wasPublished ? "skipped" : "landed", outcome, "partition " + i + " (published before the retry: " + before + ")");
             skipped += outcome.equals("skipped") ? 1 : 0;
             assertEquals(f.sourceTruth("orders", ExtractDbIT.ORDER_COLS, b.get(i), b.get(i + 1)),
                     f.landed("orders", ExtractDbIT.ORDER_COLS, b.get(i), b.get(i + 1)), "partition " + i);
         }
-        assertEquals(published, skipped);
+        assertEquals(published, skipped, "skipped exactly the partitions published before the kill: " + before);
         assertEquals(2L * PER_DAY, new ObjectMapper().readTree(retry.lastStdoutLine()).get("rows").asLong());
         // One ledger row per partition and attempt: the skipped ones were not attempted again; the partition being staged at
         // the kill has its killed attempt (marked abandoned) and the retry's.
         assertEquals(48, f.scalar(f.warehouse, "SELECT count(*) FROM _ingest.load_run WHERE status = 'succeeded'"));
         assertEquals(0, f.scalar(f.warehouse, "SELECT count(*) FROM (SELECT interval_start FROM _ingest.load_run"
                 + " WHERE status = 'succeeded' GROUP BY 1 HAVING count(*) > 1) x"));
-        assertTrue(f.scalar(f.warehouse, "SELECT count(*) FROM _ingest.load_run WHERE error_code = 'ABANDONED'") <= 1);
+        assertTrue(f.scalar(f.warehouse, "SELECT count(*) FROM _ingest.load_run WHERE error_code = 'ABANDONED'") <= 2, "one per lane at most");
         assertNull(f.text(f.warehouse, "SELECT interval_start::text FROM _ingest.load_run WHERE status = 'running'"));
     }
 
