@@ -75,6 +75,8 @@ public class ExtractDbCommand implements Callable<Integer> {
         DbSettings warehouse = DbSettings.warehouse(config);
         RetryPolicy retry = RetryPolicy.from(config.retry());
         SourceSession source = new SourceSession(sourceDb, tables.singleSnapshot(), retry);
+        // The warehouse connection opens while the source is described (a dry run opens its own).
+        WarehouseSession session = options.dryRun() ? null : new WarehouseSession(warehouse, "extract-db").prefetch();
         try {
             LOG.infof("extract-db %s %s: connecting to the source %s", spec.name(), interval, sourceDb.redactedUrl());
             SourceTable described = source.describe(spec);
@@ -84,16 +86,17 @@ public class ExtractDbCommand implements Callable<Integer> {
                         .put("rows_without_interval", noInterval);
             }
             SchemaPolicy policy = SchemaPolicy.forTable(spec.name(), config.landing().schemaPolicy(), System.getenv());
-            try (WarehouseSession session = new WarehouseSession(warehouse, "extract-db")) {
-                // Lane 0 lands on the connections the run has open; each further lane (INGEST_LANDING_RANGE_LANES) on its own.
-                return partitions.land("extract-db", "raw." + table, session, options.runId(), config.landing().rangeLanes(),
-                        index -> index == 0 ? lane(session, source, described, policy, retry, false)
-                                : lane(new WarehouseSession(warehouse, "extract-db"),
-                                        new SourceSession(sourceDb, tables.singleSnapshot(), retry), described, policy, retry, true))
-                        .put("rows_without_interval", noInterval);
-            }
+            // Lane 0 lands on the connections the run has open; each further lane (INGEST_LANDING_RANGE_LANES) on its own.
+            return partitions.land("extract-db", "raw." + table, session, options.runId(), config.landing().rangeLanes(),
+                    index -> index == 0 ? lane(session, source, described, policy, retry, false)
+                            : lane(new WarehouseSession(warehouse, "extract-db"),
+                                    new SourceSession(sourceDb, tables.singleSnapshot(), retry), described, policy, retry, true))
+                    .put("rows_without_interval", noInterval);
         } finally {
             source.close();
+            if (session != null) {
+                session.close();
+            }
         }
     }
 

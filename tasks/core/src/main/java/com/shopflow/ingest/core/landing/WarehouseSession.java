@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The warehouse side of one run: one connection, the bookkeeping schema's version check and each raw table's schema
@@ -26,6 +28,7 @@ public final class WarehouseSession implements AutoCloseable {
     private final String applicationName;
     private final Map<String, RawSchema> schemas = new HashMap<>();
     private Connection connection;
+    private CompletableFuture<Connection> pending;
     private boolean catalogCurrent;
 
     public WarehouseSession(DbSettings settings, String task) {
@@ -37,8 +40,28 @@ public final class WarehouseSession implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Starts connecting in the background, so that the connection is ready by the time the run needs it (extract-db
+     * describes its source meanwhile). A failure surfaces at the first use, as if the connection were opened then.
+     */
+    public WarehouseSession prefetch() {
+        if (connection == null && pending == null) {
+            pending = CompletableFuture.supplyAsync(() -> settings.connect(applicationName));
+        }
+        return this;
+    }
+
     /** The open connection, or a new one (after {@link #discard}, or the first time). */
     Connection connection() {
+        if (connection == null && pending != null) {
+            CompletableFuture<Connection> p = pending;
+            pending = null;
+            try {
+                connection = p.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        }
         if (connection == null) {
             connection = settings.connect(applicationName);
         }
@@ -97,13 +120,21 @@ public final class WarehouseSession implements AutoCloseable {
 
     /** Closes the connection (it may be broken, or hold a lock that must go with it); the next use opens a new one. */
     void discard() {
-        if (connection != null) {
+        if (pending != null) {
+            pending.thenAccept(WarehouseSession::closeQuietly);
+            pending = null;
+        }
+        closeQuietly(connection);
+        connection = null;
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
             try {
-                connection.close();
+                c.close();
             } catch (SQLException ignored) {
                 // Closing a broken connection.
             }
-            connection = null;
         }
     }
 
