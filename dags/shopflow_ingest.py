@@ -53,13 +53,14 @@ Configuration: `dags/README.md`.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
-from airflow.sdk import DAG, CronDataIntervalTimetable
+from airflow.sdk import DAG, CronDataIntervalTimetable, Param
 from airflow.sdk.exceptions import AirflowFailException
 
 from shopflow import intervals
-from shopflow.catalog import EXTRACT_API, EXTRACT_DB, LAND_FILES, launch
+from shopflow.catalog import EXTRACT_API, EXTRACT_DB, LAND_FILES, launch, range_arguments
 from shopflow.config import Settings
 from shopflow.factory import OperatorFactory
 from shopflow.plan import PlanOperator
@@ -67,6 +68,13 @@ from shopflow.plan import PlanOperator
 settings = Settings.from_env()
 factory = OperatorFactory(settings)
 relanding = settings.lookback_days > 0
+DEFAULT_ARGS = {
+    "owner": "shopflow-data",
+    "retries": settings.retries.retries,
+    "retry_delay": settings.retries.delay,
+    "retry_exponential_backoff": settings.retries.backoff,
+    "max_retry_delay": settings.retries.max_delay,
+}
 
 
 def plan(table: str, family: str):
@@ -99,13 +107,7 @@ with DAG(
     start_date=settings.start_date,
     catchup=settings.catchup,
     max_active_runs=settings.max_active_runs,
-    default_args={
-        "owner": "shopflow-data",
-        "retries": settings.retries.retries,
-        "retry_delay": settings.retries.delay,
-        "retry_exponential_backoff": settings.retries.backoff,
-        "max_retry_delay": settings.retries.max_delay,
-    },
+    default_args=DEFAULT_ARGS,
     tags=["shopflow", "ingest", settings.runner],
     doc_md=__doc__,
 ) as dag:
@@ -128,3 +130,55 @@ with DAG(
                           doc="Lands the products updated in this interval from the catalog API (rate-limited pool)."))
     factory.single(launch(settings, LAND_FILES, "marketplace_orders", "land_files_marketplace_orders", mapped=False,
                           doc="Lands the partner's date folders of this interval; retries until `_DONE` is there."))
+
+
+INITIAL_LOAD_DOC = """
+### ShopFlow initial load: a whole history range in one process per source
+
+Trigger it once, by hand, before the daily DAG takes over (its `end` param defaults to the daily DAG's start date).
+Each task is one process (one pod) that lands every partition of `[start, end)` in turn, `--every` long (default
+`P1D`: the daily DAG's partitions), each with all its guarantees: its own lock, ledger row, checkpoint and atomic
+publish, identical to what the daily DAG's run of that day lands. Two years of five sources is then five pods,
+not thousands.
+
+| task | command |
+|---|---|
+| `extract_db_<table>` | `extract-db --table <table> --start {{ params.start }} --end {{ params.end }} --every {{ params.every }}` |
+| `land_files_marketplace_orders` | `land-files --feed marketplace_orders ...` (the same flags: one partition per feed-day) |
+
+extract-api has no range mode (its cursor walk and the shared request budget make a range no cheaper): the daily
+DAG's backfill lands its days.
+
+**Retries.** A retry (Airflow's, after a kill or a failure) runs the same range with the same `--run-id` (the DAG
+run's id): the partitions that run already published are skipped and listed as `skipped`; the partition being
+landed at the kill resumes from its checkpoint; the rest are landed. A new DAG run lands every partition again
+(identically, where the source did not change).
+"""
+
+with DAG(
+    dag_id=f"{settings.dag_id}_initial_load",
+    description="Lands a history range of every ShopFlow source as daily partitions, one process per source (--every)",
+    schedule=None,
+    start_date=settings.start_date,
+    catchup=False,
+    max_active_runs=1,
+    params={
+        "start": Param(type="string", description="First instant of the range, ISO-8601 with offset, e.g. 2024-01-01T00:00:00+00:00"),
+        "end": Param(intervals.ts(settings.start_date), type="string",
+                     description="End of the range, exclusive (default: the daily DAG's start date, where it takes over)"),
+        "every": Param("P1D", type="string", description="Length of each partition, ISO-8601 (P1D: the daily DAG's partitions)"),
+    },
+    default_args=DEFAULT_ARGS,
+    tags=["shopflow", "ingest", "initial-load", settings.runner],
+    doc_md=INITIAL_LOAD_DOC,
+) as initial_load:
+    for table in settings.db_tables:
+        factory.single(dataclasses.replace(
+            launch(settings, EXTRACT_DB, table, f"extract_db_{table}", mapped=False,
+                   doc=f"Lands `[start, end)` of source table `{table}` as `every`-long partitions of `raw.{table}`."),
+            arguments=range_arguments(EXTRACT_DB, table), timeout=settings.initial_load_timeout, one_interval=False))
+    factory.single(dataclasses.replace(
+        launch(settings, LAND_FILES, "marketplace_orders", "land_files_marketplace_orders", mapped=False,
+               doc="Lands every feed-day of `[start, end)` of the partner's drop, one partition per day."),
+        arguments=range_arguments(LAND_FILES, "marketplace_orders"), timeout=settings.initial_load_timeout,
+        one_interval=False))

@@ -63,6 +63,8 @@ class Launch:
     retries: Retries
     timeout: timedelta
     doc: str
+    #: False for an initial-load task: its range comes from the run's params, not from one schedule interval.
+    one_interval: bool = True
 
     @property
     def secret_variables(self) -> tuple[str, ...]:
@@ -72,6 +74,12 @@ class Launch:
 def templated_arguments(kind: TaskKind, target: str) -> tuple[str, ...]:
     """The task's arguments for the run's own data interval, exactly as CONTRACT section 2 spells them."""
     return (kind.flag, target, "--start", "{{ data_interval_start | ts }}", "--end", "{{ data_interval_end | ts }}")
+
+
+def range_arguments(kind: TaskKind, target: str) -> tuple[str, ...]:
+    """The arguments of an initial-load task: the range and the partition length from the run's params, one process
+    landing every partition of the range (``--every``), each with its own lock, ledger row and publish."""
+    return (kind.flag, target, "--start", "{{ params.start }}", "--end", "{{ params.end }}", "--every", "{{ params.every }}")
 
 
 def secret_env(settings: Settings, kind: TaskKind) -> tuple[SecretEnv, ...]:

@@ -101,6 +101,8 @@ class Settings:
     files_retries: Retries = Retries(16, timedelta(minutes=15), timedelta(hours=1), 2.0)
     fail_fast_exit_codes: frozenset[int] = FAIL_FAST_EXIT_CODES
     execution_timeout: timedelta = timedelta(hours=3)
+    #: An initial-load task lands a whole history range in one process: hours, not minutes.
+    initial_load_timeout: timedelta = timedelta(hours=24)
     local_repo: Path = field(default_factory=lambda: Path(__file__).resolve().parents[2])
     local_java: str = ""
 
@@ -156,6 +158,8 @@ class Settings:
             fail_fast_exit_codes=e.exit_codes("SHOPFLOW_FAIL_FAST_EXIT_CODES", d.fail_fast_exit_codes),
             execution_timeout=timedelta(seconds=e.integer("SHOPFLOW_EXECUTION_TIMEOUT_SECONDS",
                                                           int(d.execution_timeout.total_seconds()), minimum=60)),
+            initial_load_timeout=timedelta(seconds=e.integer("SHOPFLOW_INITIAL_LOAD_TIMEOUT_SECONDS",
+                                                             int(d.initial_load_timeout.total_seconds()), minimum=60)),
             local_repo=Path(e.text("SHOPFLOW_LOCAL_REPO", str(d.local_repo))),
             local_java=e.text("SHOPFLOW_LOCAL_JAVA", d.local_java),
         )

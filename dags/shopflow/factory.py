@@ -70,7 +70,7 @@ class OperatorFactory:
     def _kwargs(self, launch: Launch) -> dict[str, Any]:
         s = self.settings
         kwargs = common_kwargs(launch)
-        kwargs["interval_schedule"] = s.schedule
+        kwargs["interval_schedule"] = s.schedule if launch.one_interval else None
         if s.runner == "local":
             kwargs.update(
                 module=launch.kind.module,

@@ -66,6 +66,17 @@ def load_dag(monkeypatch, **env):
     return bag.dags[DAG_ID]
 
 
+def load_initial_load_dag(monkeypatch, **env):
+    """As :func:`load_dag`, the initial-load DAG (``<dag id>_initial_load``)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    for k, v in {**SECRET_VALUES, **env}.items():
+        monkeypatch.setenv(k, v)
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}, bag.import_errors
+    return bag.dags[DAG_ID + "_initial_load"]
+
+
 @pytest.fixture
 def dag_loader(monkeypatch):
     return lambda **env: load_dag(monkeypatch, **env)

@@ -137,3 +137,33 @@ def test_local_runner_fails_fast_on_the_real_tasks_auth_error(shop, monkeypatch)
     with pytest.raises(AirflowFailException, match="exited with code 2: extract-db failed: .*login") as raised:
         op.execute(context={})
     assert "not-the-password" not in str(raised.value)
+
+
+def test_the_initial_load_lands_every_day_of_its_range_in_one_process(monkeypatch, hook, shop):
+    """The initial-load DAG's pod, rendered for a params range, lands each day as the daily DAG's run of it would."""
+    from types import SimpleNamespace
+
+    from kubernetes.client import ApiClient
+
+    from conftest import load_initial_load_dag
+
+    dag = load_initial_load_dag(monkeypatch)
+    task = dag.get_task("extract_db_orders")
+    first = pendulum.parse(SEED_FIRST_DAY)
+    params = {"start": first.isoformat(), "end": first.add(days=2).isoformat(), "every": "P1D"}
+    task.render_template_fields({"params": params, "run_id": "manual__initial-load", "dag": dag, "task": task,
+                                 "ti": SimpleNamespace(try_number=1)})
+    pod = ApiClient().sanitize_for_serialization(task.build_pod_request_obj())
+    [c] = [c for c in pod["spec"]["containers"] if c["name"] == "base"]
+    assert c["args"][-2:] == ["--every", "P1D"]
+    summary = run_container("extract-db", c, pod_environment(c, secret_store(shop)))
+    parts = summary["details"]["partitions"]
+    assert [p["outcome"] for p in parts] == ["landed", "landed"], summary
+    for i, p in enumerate(parts):
+        start, end = first.add(days=i).isoformat(), first.add(days=i + 1).isoformat()
+        expected = source_rows(shop, "orders", start, end)
+        assert expected > 0
+        assert p["rows"] == expected
+        with shop.connect(shop.warehouse_url) as conn:
+            assert sources.raw_partition_rows(conn, "orders", start, end) == expected
+    assert summary["rows"] == sum(p["rows"] for p in parts)

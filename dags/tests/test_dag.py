@@ -14,7 +14,7 @@ def test_dag_folder_imports_without_errors_and_holds_only_the_ingest_dag(monkeyp
 
     bag = DagBag(dag_folder=str(DAGS))
     assert bag.import_errors == {}
-    assert list(bag.dags) == ["shopflow_ingest"]
+    assert sorted(bag.dags) == ["shopflow_ingest", "shopflow_ingest_initial_load"]
     # .airflowignore keeps the package, the tests and the virtualenv out of parsing.
     assert [s.file for s in bag.dagbag_stats] == ["shopflow_ingest.py"]
 
@@ -146,3 +146,43 @@ def test_first_run_relands_nothing_before_the_start_date(dag_loader):
     assert plan(data_interval_start=D, data_interval_end=D.add(days=1)) == []
     assert [a[3] for a in plan(data_interval_start=D.add(days=1), data_interval_end=D.add(days=2))] == [
         "2026-11-23T00:00:00+00:00"]
+
+
+def test_the_initial_load_lands_a_history_range_in_one_task_per_source(monkeypatch):
+    """A first load is one process per source landing every daily partition of the range (--every), not one DAG run and
+    one pod per day and source."""
+    from conftest import load_initial_load_dag
+
+    dag = load_initial_load_dag(monkeypatch)
+    assert type(dag.timetable).__name__ == "NullTimetable", "triggered by hand only"
+    assert dag.catchup is False and dag.max_active_runs == 1
+    ids = {t.task_id: t for t in dag.tasks}
+    assert set(ids) == {"extract_db_customers", "extract_db_orders", "extract_db_order_items", "land_files_marketplace_orders"}
+    assert ids["extract_db_orders"].arguments == ["--table", "orders", "--start", "{{ params.start }}", "--end", "{{ params.end }}",
+                                                  "--every", "{{ params.every }}"]
+    assert ids["land_files_marketplace_orders"].arguments[:2] == ["--feed", "marketplace_orders"]
+    assert ids["extract_db_orders"].pool == "shopflow_source_db"
+    assert ids["extract_db_orders"].execution_timeout.total_seconds() == 24 * 3600
+    for t in dag.tasks:
+        assert t.retries >= 2, t.task_id
+    # The daily DAG takes over where the load ends; the partitions are the daily DAG's.
+    assert dag.params["end"] == "2026-11-01T00:00:00+00:00"
+    assert dag.params["every"] == "P1D"
+    assert "skipped" in dag.doc_md
+
+
+@pytest.mark.parametrize("runner", ["kubernetes", "local"])
+def test_the_initial_load_renders_its_range_from_the_run_params_and_passes_the_run_id(monkeypatch, runner):
+    from types import SimpleNamespace
+
+    from conftest import load_initial_load_dag
+
+    dag = load_initial_load_dag(monkeypatch, SHOPFLOW_RUNNER=runner)
+    t = dag.get_task("extract_db_orders")
+    t.render_template_fields({"params": {"start": "2024-01-01T00:00:00+00:00", "end": "2026-01-01T00:00:00+00:00", "every": "P1D"},
+                              "run_id": "manual__2026-12-02", "ti": SimpleNamespace(try_number=2), "dag": dag, "task": t})
+    assert t.arguments == ["--table", "orders", "--start", "2024-01-01T00:00:00+00:00", "--end", "2026-01-01T00:00:00+00:00",
+                           "--every", "P1D"]
+    # A retry passes the same run id: the task skips the partitions that run already published.
+    env = t.env_vars if isinstance(t.env_vars, dict) else {e.name: e.value for e in t.env_vars}
+    assert env["AIRFLOW_CTX_DAG_RUN_ID"] == "manual__2026-12-02"

@@ -31,12 +31,12 @@ def parse_in_fresh_interpreter(runner: str) -> dict:
 
 def test_the_local_runner_parses_without_importing_the_kubernetes_client():
     result = parse_in_fresh_interpreter("local")
-    assert result["errors"] == {} and result["dags"] == ["shopflow_ingest"], result
+    assert result["errors"] == {} and result["dags"] == ["shopflow_ingest", "shopflow_ingest_initial_load"], result
     assert result["heavy"] == [], f"parsing with SHOPFLOW_RUNNER=local imported {result['heavy']}"
 
 
 def test_the_pod_runner_parses_without_importing_the_kubernetes_client_either():
     # Its pod operator is built when the task runs (shopflow.podtask); test_pod_spec checks the pods it builds.
     result = parse_in_fresh_interpreter("kubernetes")
-    assert result["errors"] == {} and result["dags"] == ["shopflow_ingest"], result
+    assert result["errors"] == {} and result["dags"] == ["shopflow_ingest", "shopflow_ingest_initial_load"], result
     assert result["heavy"] == [], f"parsing with SHOPFLOW_RUNNER=kubernetes imported {result['heavy']}"

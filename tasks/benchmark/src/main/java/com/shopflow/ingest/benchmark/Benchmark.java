@@ -1,6 +1,5 @@
 package com.shopflow.ingest.benchmark;
 
-import com.shopflow.ingest.testkit.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +23,9 @@ import java.util.Map;
  * the full report.
  *
  * <p>Run: {@code ./mvnw -B -Pbenchmark package -DskipTests}, or with {@code -Dbenchmark.args="..."}:
- * {@code --sections=db,files,api,peers --sizes=1000000 --file-sizes=1000000 --api-products=10000 --peer-sizes=1000000}.
+ * {@code --sections=fixed,range,history,db,files,api,peers --sizes=1000000 --file-sizes=1000000 --api-products=10000
+ * --peer-sizes=1000000 --rounds=3 --postgres-bin=/usr/lib/postgresql/15/bin}. Each comparison runs its candidates in
+ * alternating rounds and reports medians, so a machine that slows down during the run slows both sides alike.
  */
 public final class Benchmark {
     static final Instant START = Instant.parse("2026-11-23T00:00:00Z");
@@ -35,9 +36,16 @@ public final class Benchmark {
     static final List<String> FILES_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx128m");
     static final String ORDER_COLUMNS = "id, customer_id, status, currency, total_amount, placed_at, created_at, updated_at";
 
-    static final List<String> SECTIONS = List.of("db", "files", "api", "peers");
+    static final List<String> SECTIONS = List.of("fixed", "range", "history", "db", "files", "api", "peers");
 
-    final PostgresServer pg = PostgresServer.shared();
+    final BenchServer pg;
+    /** Rounds of each alternating comparison; medians are reported. */
+    final int rounds;
+
+    Benchmark(BenchServer pg, int rounds) {
+        this.pg = pg;
+        this.rounds = rounds;
+    }
     final List<String> report = new ArrayList<>();
     final Path repo = Path.of("").toAbsolutePath();
 
@@ -47,6 +55,8 @@ public final class Benchmark {
         long[] apiProducts = {10_000};
         long[] peerSizes = {1_000_000};
         List<String> sections = SECTIONS;
+        int rounds = 3;
+        Path postgresBin = null;
         // Maven passes -Dbenchmark.args as one argument: split it here.
         for (String a : String.join(" ", args).trim().split("\\s+")) {
             String value = a.substring(a.indexOf('=') + 1);
@@ -58,6 +68,10 @@ public final class Benchmark {
                 apiProducts = longs(value);
             } else if (a.startsWith("--peer-sizes=")) {
                 peerSizes = longs(value);
+            } else if (a.startsWith("--rounds=")) {
+                rounds = Integer.parseInt(value);
+            } else if (a.startsWith("--postgres-bin=")) {
+                postgresBin = Path.of(value);
             } else if (a.startsWith("--sections=")) {
                 sections = List.of(value.split(","));
                 if (!SECTIONS.containsAll(sections)) {
@@ -67,10 +81,20 @@ public final class Benchmark {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
         }
-        Benchmark b = new Benchmark();
+        Benchmark b = new Benchmark(postgresBin == null ? BenchServer.embedded() : BenchServer.fromBinaries(postgresBin), rounds);
         b.header();
         boolean complete = false;
+        long began = System.nanoTime();
         try {
+            if (sections.contains("fixed")) {
+                new RunCostBenchmark(b).fixedCost();
+            }
+            if (sections.contains("range")) {
+                new RunCostBenchmark(b).range();
+            }
+            if (sections.contains("history")) {
+                new RunCostBenchmark(b).history();
+            }
             if (sections.contains("db")) {
                 b.run(sizes);
             }
@@ -84,6 +108,8 @@ public final class Benchmark {
                 new PeerBenchmark(b).run(peerSizes);
             }
             complete = true;
+            b.report.add("");
+            b.report.add(String.format(Locale.ROOT, "The run took %.1f minutes.", (System.nanoTime() - began) / 60e9));
         } finally {
             // A failure late in a long run keeps what was measured, without replacing the last full report.
             b.write(complete ? String.join("-", sections) : "incomplete", complete && sections.containsAll(SECTIONS));
@@ -100,8 +126,9 @@ public final class Benchmark {
         report.add("");
         report.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + Math.round(memTotalGb()) + " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-                + "; JVM " + Runtime.version() + "; PostgreSQL " + serverVersion() + " (embedded, source and warehouse databases on"
-                + " one server, fsync off). Run at " + LocalDateTime.now().withNano(0) + ".");
+                + "; JVM " + Runtime.version() + "; PostgreSQL " + serverVersion() + " (" + pg.kind() + "; source and warehouse databases on"
+                + " one server, fsync off). Run at " + LocalDateTime.now().withNano(0) + "; load average at the start "
+                + loadAverage() + ". Every comparison: " + rounds + " alternating rounds, medians.");
     }
 
     /** The whole report, once: RESULTS.md when every section ran, else a file of its own under target/. */
@@ -120,10 +147,10 @@ public final class Benchmark {
         report.add("");
         report.add("## land-files: one CSV file, drop to warehouse");
         report.add("");
-        report.add("Baseline: `psql -c \"\\copy plain_text_table from FILE csv header\"` of the same file in the same run; best of 2."
+        report.add("Baseline: `psql -c \"\\copy plain_text_table from FILE csv header\"` of the same file in the same run."
                 + " land-files: `java " + String.join(" ", FILES_JVM_OPTIONS) + " -jar quarkus-run.jar --feed marketplace_orders ...`"
                 + " (SHA-256 of the file, RFC 4180 parse with strict UTF-8, quarantine checks, staging, one-row-per-order_ref"
-                + " search, publish), wall time including JVM start-up, best of 2.");
+                + " search, publish), wall time including JVM start-up. Alternating rounds, medians.");
         report.add("");
         report.add("| rows | file MB | psql \\copy s | psql rows/s | land-files s | land-files rows/s | ratio | peak RSS MB |");
         report.add("|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -136,21 +163,22 @@ public final class Benchmark {
             Files.writeString(day.resolve("_DONE"), "");
             String wh = "bench_files_" + n;
             pg.createDatabase(wh);
-            double base = psqlCopyFile(wh, csv);
             Map<String, String> env = new HashMap<>(pg.env("WAREHOUSE_DB", wh));
             env.put("FILE_DROP_DIR", root.toString());
             env.put("INGEST_FILES_RELAND_UNCHANGED", "true");
-            Measured best = null;
-            for (int i = 0; i < 2; i++) {
+            List<Double> bases = new ArrayList<>();
+            List<Measured> runs = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                bases.add(psqlCopyFile(wh, csv));
                 Measured m = Measured.run(taskCommand(FILES_JVM_OPTIONS, "land-files", "--feed", "marketplace_orders", "--start", START.toString(), "--end",
                         END.toString()), env);
                 if (m.exitCode() != 0) {
                     throw new IllegalStateException("land-files failed: " + m.stdout());
                 }
-                if (best == null || m.seconds() < best.seconds()) {
-                    best = m;
-                }
+                runs.add(m);
             }
+            double base = median(bases);
+            Measured best = Measured.median(runs);
             report.add(String.format(Locale.ROOT, "| %,d | %.0f | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.0f |", n, Files.size(csv) / 1e6, base,
                     n / base, best.seconds(), n / best.seconds(), base / best.seconds(), best.peakRssKb() / 1024.0));
             print();
@@ -164,21 +192,17 @@ public final class Benchmark {
                 + " rows, best of 3 each, psql took 5.47 s and land-files 7.94 s (ratio 0.69).");
     }
 
-    /** Best of 2: {@code psql \copy} of the CSV file into a plain table of text columns in database {@code wh}. */
+    /** One {@code psql \copy} of the CSV file into a plain table of text columns in database {@code wh}. */
     double psqlCopyFile(String wh, Path csv) throws Exception {
         sql(wh, "CREATE TABLE IF NOT EXISTS plain_text (order_ref text, ordered_at text, customer_email text, sku text, quantity text,"
                 + " unit_price text, currency text)");
-        double base = Double.MAX_VALUE;
-        for (int i = 0; i < 2; i++) {
-            sql(wh, "TRUNCATE plain_text");
-            Measured m = Measured.run(List.of("psql", "-X", "-q", "-h", "localhost", "-p", Integer.toString(pg.port()), "-U", "postgres",
-                    "-d", wh, "-c", "\\copy plain_text from '" + csv + "' csv header"), Map.of("PGPASSWORD", PostgresServer.PASSWORD));
-            if (m.exitCode() != 0) {
-                throw new IllegalStateException("psql \\copy failed (is psql installed?)");
-            }
-            base = Math.min(base, m.seconds());
+        sql(wh, "TRUNCATE plain_text");
+        Measured m = Measured.run(List.of("psql", "-X", "-q", "-h", "localhost", "-p", Integer.toString(pg.port()), "-U", "postgres",
+                "-d", wh, "-c", "\\copy plain_text from '" + csv + "' csv header"), Map.of("PGPASSWORD", BenchServer.PASSWORD));
+        if (m.exitCode() != 0) {
+            throw new IllegalStateException("psql \\copy failed (is psql installed?)");
         }
-        return base;
+        return m.seconds();
     }
 
     void run(long[] sizes) throws Exception {
@@ -189,8 +213,9 @@ public final class Benchmark {
         report.add("## extract-db: orders, source to warehouse");
         report.add("");
         report.add("Baseline: `psql -c \"\\copy (select ...) to stdout\" | psql -c \"\\copy plain_table from stdin\"` (text format) between"
-                + " the same databases, same rows, in the same run; best of 2. extract-db: `java " + String.join(" ", JVM_OPTIONS)
-                + " -jar quarkus-run.jar --table orders ...` (the JVM image's options), wall time including JVM start-up, best of 2;"
+                + " the same databases, same rows, in the same run. extract-db: `java " + String.join(" ", JVM_OPTIONS)
+                + " -jar quarkus-run.jar --table orders ...` (the JVM image's options), wall time including JVM start-up;"
+                + " the two alternate, " + rounds + " rounds, medians;"
                 + " peak RSS is the process' VmHWM. The last two columns are one run with the JVM's default options (G1, heap up to 1/4 of RAM).");
         report.add("");
         report.add("| rows | psql pipe s | psql rows/s | extract-db s | extract-db rows/s | ratio | peak RSS MB | start-up to first query s | default JVM s | default JVM RSS MB |");
@@ -200,17 +225,18 @@ public final class Benchmark {
             String src = "bench_src_" + n;
             String wh = "bench_wh_" + n;
             fill(src, wh, n);
-            double base = Math.min(psqlPipe(src, wh), psqlPipe(src, wh));
-            Measured best = null;
-            for (int i = 0; i < 2; i++) {
+            List<Double> bases = new ArrayList<>();
+            List<Measured> runs = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                bases.add(psqlPipe(src, wh));
                 Measured m = extractDb(src, wh);
                 if (m.exitCode() != 0) {
                     throw new IllegalStateException("extract-db failed: " + m.stdout());
                 }
-                if (best == null || m.seconds() < best.seconds()) {
-                    best = m;
-                }
+                runs.add(m);
             }
+            double base = median(bases);
+            Measured best = Measured.median(runs);
             double startup = startupToFirstQuery(src, wh);
             rss.put(n, best.peakRssKb());
             Measured plain = Measured.run(taskCommand(List.of(), "extract-db", "--table", "orders", "--start", START.toString(), "--end",
@@ -262,7 +288,7 @@ public final class Benchmark {
                 + START + "' and updated_at < '" + END + "'";
         String cmd = "psql -X -q -h localhost -p " + pg.port() + " -U postgres -d " + src + " -c \"\\copy (" + select + ") to stdout\" | "
                 + "psql -X -q -h localhost -p " + pg.port() + " -U postgres -d " + wh + " -c \"\\copy plain_orders from stdin\"";
-        Measured m = Measured.run(List.of("bash", "-o", "pipefail", "-c", cmd), Map.of("PGPASSWORD", PostgresServer.PASSWORD));
+        Measured m = Measured.run(List.of("bash", "-o", "pipefail", "-c", cmd), Map.of("PGPASSWORD", BenchServer.PASSWORD));
         if (m.exitCode() != 0) {
             throw new IllegalStateException("psql pipe failed (is psql installed?)");
         }
@@ -358,6 +384,20 @@ public final class Benchmark {
         try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = xs.stream().sorted().toList();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "unknown";
         }
     }
 

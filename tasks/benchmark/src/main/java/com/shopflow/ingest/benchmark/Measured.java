@@ -51,6 +51,12 @@ record Measured(double seconds, long peakRssKb, int exitCode, String stdout) {
         return 0;
     }
 
+    /** The run of median wall time (its RSS and output with it). */
+    static Measured median(List<Measured> runs) {
+        List<Measured> s = runs.stream().sorted(java.util.Comparator.comparingDouble(Measured::seconds)).toList();
+        return s.get((s.size() - 1) / 2);
+    }
+
     String lastLine() {
         String[] lines = stdout.strip().split("\n");
         return lines[lines.length - 1];

@@ -9,6 +9,7 @@ import com.shopflow.ingest.core.cli.ExitCodeHelp;
 import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
+import com.shopflow.ingest.core.cli.PartitionRange;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.cli.TaskRunner;
 import com.shopflow.ingest.core.config.DbSettings;
@@ -18,6 +19,7 @@ import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
 import com.shopflow.ingest.core.landing.StagingLoop;
+import com.shopflow.ingest.core.landing.WarehouseSession;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
@@ -56,19 +58,25 @@ public class ExtractDbCommand implements Callable<Integer> {
         DbTables.Table t = table == null ? null : tables.tables().get(table);
         Lineage.Dataset input = t == null ? null
                 : Lineage.postgres(config.source().url().orElse(null), t.schema() + "." + t.sourceTable().orElse(table));
-        return TaskRunner.run("extract-db", "raw." + table, input, options, config.xcomFile(), this::land);
+        return TaskRunner.runRange("extract-db", "raw." + table, input, options, config.xcomFile(), this::land);
     }
 
-    private RunSummary land() throws Exception {
+    /**
+     * The source is described, and its rows outside every interval counted, once per run; then each partition is landed
+     * on the same two connections, each in a source snapshot of its own (the read transaction ends with the partition).
+     */
+    private RunSummary land(PartitionRange partitions) throws Exception {
         if (table == null) {
             throw new IngestException(ErrorCode.USAGE, "--table is missing: one of " + new java.util.TreeSet<>(tables.tables().keySet()));
         }
-        Interval interval = options.interval();
+        Interval interval = partitions.range();
         TableSpec spec = TableSpec.lookup(tables, table);
         DbSettings sourceDb = DbSettings.source(config);
         DbSettings warehouse = DbSettings.warehouse(config);
         RetryPolicy retry = RetryPolicy.from(config.retry());
         SourceSession source = new SourceSession(sourceDb, tables.singleSnapshot(), retry);
+        // The warehouse connection opens while the source is described (a dry run opens its own).
+        WarehouseSession session = options.dryRun() ? null : new WarehouseSession(warehouse, "extract-db").prefetch();
         try {
             LOG.infof("extract-db %s %s: connecting to the source %s", spec.name(), interval, sourceDb.redactedUrl());
             SourceTable described = source.describe(spec);
@@ -78,21 +86,52 @@ public class ExtractDbCommand implements Callable<Integer> {
                         .put("rows_without_interval", noInterval);
             }
             SchemaPolicy policy = SchemaPolicy.forTable(spec.name(), config.landing().schemaPolicy(), System.getenv());
-            Landing.Request request = Landing.Request.of(config.landing(), "extract-db", spec.name(), described.shape(), List.of(),
-                    interval, policy, options.runId());
-            Landing landing = retry.run("opening the warehouse", attempt -> Landing.open(warehouse, request));
-            try (landing) {
-                return extract(landing, source, described, interval, retry).put("rows_without_interval", noInterval);
-            } catch (IngestException e) {
-                landing.fail(e);
-                throw e;
-            } catch (Exception e) {
-                IngestException ie = new IngestException(ErrorCode.INTERNAL, "extract-db failed: " + Failures.oneLine(e), e);
-                landing.fail(ie);
-                throw ie;
-            }
+            // Lane 0 lands on the connections the run has open; each further lane (INGEST_LANDING_RANGE_LANES) on its own.
+            return partitions.land("extract-db", "raw." + table, session, options.runId(), config.landing().rangeLanes(),
+                    index -> index == 0 ? lane(session, source, described, policy, retry, false)
+                            : lane(new WarehouseSession(warehouse, "extract-db"),
+                                    new SourceSession(sourceDb, tables.singleSnapshot(), retry), described, policy, retry, true))
+                    .put("rows_without_interval", noInterval);
         } finally {
             source.close();
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    private PartitionRange.Lane lane(WarehouseSession session, SourceSession source, SourceTable described, SchemaPolicy policy,
+                                     RetryPolicy retry, boolean own) {
+        return new PartitionRange.Lane() {
+            @Override
+            public RunSummary land(Interval interval) throws Exception {
+                return landPartition(session, source, described, policy, interval, retry);
+            }
+
+            @Override
+            public void close() {
+                if (own) {
+                    source.close();
+                    session.close();
+                }
+            }
+        };
+    }
+
+    private RunSummary landPartition(WarehouseSession session, SourceSession source, SourceTable described, SchemaPolicy policy,
+                                     Interval interval, RetryPolicy retry) throws Exception {
+        Landing.Request request = Landing.Request.of(config.landing(), "extract-db", described.spec().name(), described.shape(), List.of(),
+                interval, policy, options.runId());
+        Landing landing = retry.run("opening the warehouse", attempt -> Landing.open(session, request));
+        try (landing) {
+            return extract(landing, source, described, interval, retry);
+        } catch (IngestException e) {
+            landing.fail(e);
+            throw e;
+        } catch (Exception e) {
+            IngestException ie = new IngestException(ErrorCode.INTERNAL, "extract-db failed: " + Failures.oneLine(e), e);
+            landing.fail(ie);
+            throw ie;
         }
     }
 

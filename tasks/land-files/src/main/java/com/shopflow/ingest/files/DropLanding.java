@@ -48,12 +48,15 @@ final class DropLanding {
     static final Column SOURCE_LINE = new Column(Header.SOURCE_LINE, "bigint");
 
     private final String feed;
+    private final Interval interval;
     private final IntervalOptions options;
     private final IngestConfig config;
     private final FilesConfig files;
 
-    DropLanding(String feed, IntervalOptions options, IngestConfig config, FilesConfig files) {
+    /** @param interval the partition to land: the run's interval, or one day of an {@code --every} range */
+    DropLanding(String feed, Interval interval, IntervalOptions options, IngestConfig config, FilesConfig files) {
         this.feed = feed;
+        this.interval = interval;
         this.options = options;
         this.config = config;
         this.files = files;
@@ -64,7 +67,7 @@ final class DropLanding {
     }
 
     RunSummary run() throws Exception {
-        Interval iv = options.interval();
+        Interval iv = interval;
         long began = System.nanoTime();
         int maxColumns = maxColumns();
         DropFolder drop = DropFolder.open(files.dropDir(), feed, files.ignore());

@@ -7,6 +7,8 @@ import com.shopflow.ingest.core.cli.InspectCommand;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
 import com.shopflow.ingest.core.cli.TaskRunner;
+import com.shopflow.ingest.core.config.DbSettings;
+import com.shopflow.ingest.core.landing.WarehouseSession;
 import com.shopflow.ingest.core.config.IngestConfig;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import jakarta.inject.Inject;
@@ -42,7 +44,7 @@ public class LandFilesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Lineage.Dataset input = new Lineage.Dataset("file://" + files.dropDir().orElse("FILE_DROP_DIR"), FEED);
-        return TaskRunner.run(DropLanding.TASK, "raw." + FEED, input, interval, config.xcomFile(), () -> {
+        return TaskRunner.runRange(DropLanding.TASK, "raw." + FEED, input, interval, config.xcomFile(), partitions -> {
             if (feed == null) {
                 throw new IngestException(ErrorCode.USAGE, "--feed is missing: this task lands --feed " + FEED);
             }
@@ -50,7 +52,14 @@ public class LandFilesCommand implements Callable<Integer> {
                 throw new IngestException(ErrorCode.USAGE, "unknown feed '" + com.shopflow.ingest.core.pg.Identifiers.printable(feed)
                         + "': this task lands --feed " + FEED);
             }
-            return new DropLanding(feed, interval, config, files).run();
+            if (!interval.everyGiven()) {
+                return new DropLanding(feed, partitions.range(), interval, config, files).run();
+            }
+            // --every P1D lands each feed-day as a run of that day alone would (its own partition, file ledger and publish).
+            try (WarehouseSession session = new WarehouseSession(DbSettings.warehouse(config), DropLanding.TASK)) {
+                return partitions.land(DropLanding.TASK, "raw." + FEED, session, interval.runId(),
+                        day -> new DropLanding(feed, day, interval, config, files).run());
+            }
         });
     }
 }

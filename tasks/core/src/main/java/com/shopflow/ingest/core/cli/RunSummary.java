@@ -31,6 +31,11 @@ public final class RunSummary {
         UNCHANGED("unchanged"),
         /** {@code --dry-run}: validated, nothing written. */
         DRY_RUN("dry-run"),
+        /**
+         * One partition of an {@code --every} range, published earlier by the same orchestrator run ({@code --run-id}):
+         * not landed again. Only in {@code details.partitions}, never the run's own outcome.
+         */
+        SKIPPED("skipped"),
         /** The run failed; {@code error} says why. */
         FAILED("failed");
 

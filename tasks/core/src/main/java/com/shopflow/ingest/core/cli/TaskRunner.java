@@ -25,6 +25,11 @@ public final class TaskRunner {
         RunSummary run() throws Exception;
     }
 
+    /** A task body that lands the run's partitions ({@code --every}) through {@link PartitionRange#land}. */
+    public interface RangeBody {
+        RunSummary run(PartitionRange partitions) throws Exception;
+    }
+
     private TaskRunner() {
     }
 
@@ -36,10 +41,17 @@ public final class TaskRunner {
      * @param input the dataset read, for lineage events (null when unknown)
      */
     public static int run(String task, String target, Lineage.Dataset input, IntervalOptions options, String xcomFile, Body body) {
+        return runRange(task, target, input, options, xcomFile, partitions -> body.run());
+    }
+
+    /** As {@link #run}, for a body that lands each partition of {@code --every}; a failed range's summary lists them too. */
+    public static int runRange(String task, String target, Lineage.Dataset input, IntervalOptions options, String xcomFile,
+                               RangeBody body) {
         long t0 = System.nanoTime();
         RunSummary summary;
         int exit;
         Interval interval = null;
+        PartitionRange partitions = null;
         Lineage lineage = Lineage.fromEnvironment();
         Lineage.Dataset output = Lineage.postgres(System.getenv("WAREHOUSE_DB_URL"), target);
         MDC.put("task", task);
@@ -50,7 +62,8 @@ public final class TaskRunner {
             if (!options.dryRun()) {
                 lineage.start(task, input, output, interval);
             }
-            summary = body.run();
+            partitions = new PartitionRange(options);
+            summary = body.run(partitions);
             if (summary.outcome() == null) {
                 summary.outcome(options.dryRun() ? RunSummary.Outcome.DRY_RUN : RunSummary.Outcome.LANDED);
             }
@@ -68,6 +81,9 @@ public final class TaskRunner {
                 LOG.debug("failure detail", t);
             }
             summary = new RunSummary(task, target, interval).failed(e.code(), e.retryable(), exit, e.getMessage());
+            if (partitions != null) {
+                partitions.addTo(summary);
+            }
         }
         summary.tryNumber(options.tryNumber()).phase("duration", (System.nanoTime() - t0) / 1_000_000);
         if (interval != null && !options.dryRun()) {

@@ -70,6 +70,13 @@ public interface IngestConfig {
         @WithDefault("2")
         int lanes();
 
+        /**
+         * Partitions of an {@code --every} range landed at once, each lane on connections of its own (extract-db): while one
+         * lane's publish runs its DDL on the warehouse, another stages rows. 1 lands them strictly one after the other.
+         */
+        @WithDefault("2")
+        int rangeLanes();
+
         /** How long a run waits for another run of the same partition before giving up (retryable). */
         @WithDefault("60")
         int lockWaitSeconds();

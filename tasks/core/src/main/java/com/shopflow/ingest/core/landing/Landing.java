@@ -56,6 +56,8 @@ public final class Landing implements AutoCloseable {
     }
 
     private final DbSettings warehouse;
+    private final WarehouseSession session;
+    private final boolean ownsSession;
     private final Request request;
     private final UUID runId = UUID.randomUUID();
     private final PartitionNames names;
@@ -69,8 +71,10 @@ public final class Landing implements AutoCloseable {
     private int attempt;
     private long rowsResumed;
 
-    private Landing(DbSettings warehouse, Request request) {
-        this.warehouse = warehouse;
+    private Landing(WarehouseSession session, boolean ownsSession, Request request) {
+        this.session = session;
+        this.ownsSession = ownsSession;
+        this.warehouse = session.settings();
         this.request = request;
         this.partition = Partition.of(request.table(), request.interval());
         this.target = partition.target();
@@ -80,8 +84,22 @@ public final class Landing implements AutoCloseable {
         this.progress = new Progress(request.task(), target, request.interval(), Progress.configured());
     }
 
+    /** Lands one partition on a connection of its own, closed with the landing. */
     public static Landing open(DbSettings warehouse, Request request) {
-        Landing l = new Landing(warehouse, request);
+        return open(new WarehouseSession(warehouse, request.task()), true, request);
+    }
+
+    /**
+     * Lands one partition of a run that lands several ({@code --every}) on the session's connection: the catalog check and
+     * the raw table's schema decision are the session's, made once; {@link #close} gives the partition lock back and
+     * leaves the connection open for the next partition.
+     */
+    public static Landing open(WarehouseSession session, Request request) {
+        return open(session, false, request);
+    }
+
+    private static Landing open(WarehouseSession session, boolean ownsSession, Request request) {
+        Landing l = new Landing(session, ownsSession, request);
         try {
             l.start();
             return l;
@@ -94,10 +112,10 @@ public final class Landing implements AutoCloseable {
     /** Steps 1-2: the schema (catalog, raw table and its drift), the lock, the ledger's attempt, the staging table. */
     private void start() {
         org.jboss.logging.MDC.put("run_id", runId.toString());
-        main = warehouse.connect("shopflow-ingest/" + request.task());
+        main = session.connection();
         try {
-            Catalog.ensure(warehouse, main);
-            schema = RawTable.ensure(main, request.table(), request.shape(), request.metadata(), request.policy(), runId);
+            session.ensureCatalog();
+            schema = session.rawTable(request.table(), request.shape(), request.metadata(), request.policy(), runId);
             for (String change : schema.changes()) {
                 LOG.infof("schema: %s (version %d)", change, schema.version());
             }
@@ -264,8 +282,8 @@ public final class Landing implements AutoCloseable {
     public Checkpoint recover() {
         try {
             if (main == null || main.isClosed() || !main.isValid(5)) {
-                closeQuietly(main);
-                main = warehouse.connect("shopflow-ingest/" + request.task());
+                session.discard();
+                main = session.connection();
                 PartitionLock.acquire(main, target, request.interval(), request.lockWait());
             }
             return checkpoints.read(main);
@@ -317,21 +335,27 @@ public final class Landing implements AutoCloseable {
         Ledger.failed(warehouse, runId, e, progress.rowsRead());
     }
 
+    /**
+     * Ends this partition's use of the warehouse: its own connection is closed; a shared one ({@link #open(WarehouseSession,
+     * Request)}) stays open without the partition lock, or is closed when the lock cannot be given back, so that the lock
+     * always goes.
+     */
     @Override
     public void close() {
         progress.stopHeartbeat();
-        closeQuietly(main);
-        main = null;
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
+        if (!ownsSession && main != null) {
             try {
-                c.close();
-            } catch (SQLException ignored) {
-                // Closing a broken connection.
+                if (main.getAutoCommit()) {
+                    PartitionLock.release(main, target, request.interval());
+                    main = null;
+                    return;
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("partition lock not released on the open connection (%s): closing it", e.getMessage());
             }
         }
+        session.discard();
+        main = null;
     }
 
     public Instant startedAt() {

@@ -48,71 +48,69 @@ final class Ledger {
      * partition lock is ours, so they are marked failed.
      */
     static long resumed(Connection c, UUID runId, String target, Interval interval, long rowsResumed) throws SQLException {
-        long reread = 0;
         Partition partition = new Partition(target, interval);
+        // One round trip (a run of --every does this once per partition). The CTEs see the ledger as it was before
+        // either UPDATE, as the three statements this replaces did: the last unfinished attempt since the last publish.
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT rows_resumed + rows_read FROM _ingest.load_run
-                WHERE\s""" + Partition.PREDICATE + """
+                WITH earlier AS (
+                  SELECT rows_resumed + rows_read AS seen FROM _ingest.load_run
+                  WHERE\s""" + Partition.PREDICATE + """
                  AND run_id <> ? AND status <> 'succeeded'
-                  AND started_at > coalesce((SELECT published_at FROM _ingest.partition p
-                                             WHERE p.target = ? AND p.interval_start = ? AND p.interval_end = ?), '-infinity')
-                ORDER BY started_at DESC LIMIT 1""")) {
-            q.setObject(partition.bind(q, 1), runId);
-            q.setString(5, target);
-            q.setTimestamp(6, Timestamp.from(interval.start()));
-            q.setTimestamp(7, Timestamp.from(interval.end()));
+                    AND started_at > coalesce((SELECT published_at FROM _ingest.partition p
+                                               WHERE p.target = ? AND p.interval_start = ? AND p.interval_end = ?), '-infinity')
+                  ORDER BY started_at DESC LIMIT 1),
+                abandoned AS (
+                  UPDATE _ingest.load_run SET status = 'failed', ended_at = coalesce(ended_at, heartbeat_at),
+                         error_code = coalesce(error_code, 'ABANDONED'),
+                         error = coalesce(error, 'the attempt stopped without reporting (killed?); a later attempt took over')
+                  WHERE\s""" + Partition.PREDICATE + """
+                 AND status = 'running' AND run_id <> ?
+                  RETURNING 1)
+                UPDATE _ingest.load_run SET rows_resumed = ?,
+                       rows_reread = greatest(0, coalesce((SELECT seen FROM earlier), 0) - ?)
+                WHERE run_id = ? RETURNING rows_reread, (SELECT count(*) FROM abandoned)""")) {
+            int i = partition.bind(q, 1);
+            q.setObject(i++, runId);
+            i = partition.bind(q, i);
+            i = partition.bind(q, i);
+            q.setObject(i++, runId);
+            q.setLong(i++, rowsResumed);
+            q.setLong(i++, rowsResumed);
+            q.setObject(i, runId);
             try (ResultSet rs = q.executeQuery()) {
-                if (rs.next()) {
-                    reread = Math.max(0, rs.getLong(1) - rowsResumed);
-                }
+                return rs.next() ? rs.getLong(1) : 0;
             }
         }
-        try (PreparedStatement up = c.prepareStatement("""
-                UPDATE _ingest.load_run SET status = 'failed', ended_at = coalesce(ended_at, heartbeat_at),
-                       error_code = coalesce(error_code, 'ABANDONED'),
-                       error = coalesce(error, 'the attempt stopped without reporting (killed?); a later attempt took over')
-                WHERE\s""" + Partition.PREDICATE + " AND status = 'running' AND run_id <> ?")) {
-            up.setObject(partition.bind(up, 1), runId);
-            up.executeUpdate();
-        }
-        try (PreparedStatement up = c.prepareStatement("UPDATE _ingest.load_run SET rows_resumed = ?, rows_reread = ? WHERE run_id = ?")) {
-            up.setLong(1, rowsResumed);
-            up.setLong(2, reread);
-            up.setObject(3, runId);
-            up.executeUpdate();
-        }
-        return reread;
     }
 
     static void published(Connection c, UUID runId, String target, Interval interval, String partitionTable, long rows,
                           long removed, int schemaVersion, String watermark, long rowsRead, long rowsResumed) throws SQLException {
+        // One round trip for the ledger row and the partition index (once per partition of a --every run).
         try (PreparedStatement up = c.prepareStatement("""
-                UPDATE _ingest.load_run SET status = 'succeeded', ended_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
-                       rows_landed = ?, duplicates_removed = ?, schema_version = ?, source_watermark = ?, rows_read = ?
-                WHERE run_id = ?""")) {
-            up.setLong(1, rows);
-            up.setLong(2, removed);
-            up.setInt(3, schemaVersion);
-            up.setString(4, watermark);
-            up.setLong(5, rowsRead);
-            up.setObject(6, runId);
-            up.executeUpdate();
-        }
-        try (PreparedStatement up = c.prepareStatement("""
+                WITH attempt AS (
+                  UPDATE _ingest.load_run SET status = 'succeeded', ended_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
+                         rows_landed = ?, duplicates_removed = ?, schema_version = ?, source_watermark = ?, rows_read = ?
+                  WHERE run_id = ? RETURNING run_id)
                 INSERT INTO _ingest.partition (target, interval_start, interval_end, partition_table, rows, run_id, schema_version,
                                                source_watermark, published_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())
                 ON CONFLICT (target, interval_start, interval_end) DO UPDATE SET partition_table = excluded.partition_table,
                   rows = excluded.rows, run_id = excluded.run_id, schema_version = excluded.schema_version,
                   source_watermark = excluded.source_watermark, published_at = excluded.published_at""")) {
-            up.setString(1, target);
-            up.setTimestamp(2, Timestamp.from(interval.start()));
-            up.setTimestamp(3, Timestamp.from(interval.end()));
-            up.setString(4, partitionTable);
-            up.setLong(5, rows);
+            up.setLong(1, rows);
+            up.setLong(2, removed);
+            up.setInt(3, schemaVersion);
+            up.setString(4, watermark);
+            up.setLong(5, rowsRead);
             up.setObject(6, runId);
-            up.setInt(7, schemaVersion);
-            up.setString(8, watermark);
+            up.setString(7, target);
+            up.setTimestamp(8, Timestamp.from(interval.start()));
+            up.setTimestamp(9, Timestamp.from(interval.end()));
+            up.setString(10, partitionTable);
+            up.setLong(11, rows);
+            up.setObject(12, runId);
+            up.setInt(13, schemaVersion);
+            up.setString(14, watermark);
             up.executeUpdate();
         }
         new CheckpointStore(new Partition(target, interval)).delete(c);

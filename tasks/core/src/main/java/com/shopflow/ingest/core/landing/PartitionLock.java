@@ -49,6 +49,16 @@ public final class PartitionLock {
         }
     }
 
+    /** Gives the lock back on a connection that stays open for the next partition; false when it was not held. */
+    static boolean release(Connection c, String target, Interval interval) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 11))")) {
+            ps.setString(1, key(target, interval));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     private static String holder(Connection c, String key) {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT a.pid, a.application_name, coalesce(host(a.client_addr), 'local'), a.backend_start
