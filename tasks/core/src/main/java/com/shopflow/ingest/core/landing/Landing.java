@@ -5,7 +5,6 @@ import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.config.DbSettings;
 import com.shopflow.ingest.core.config.IngestConfig;
-import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,8 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * Lands one partition of one raw table: the shared spine of every task, in the README's five steps (schema, lock,
@@ -25,8 +22,8 @@ import org.postgresql.copy.PGCopyOutputStream;
  * <ol>
  *   <li>{@link #open}: ensures the catalog and the raw table (schema drift), takes the partition lock, opens
  *       a ledger attempt, and finds the staging table: resumed from its checkpoint, or new.</li>
- *   <li>{@link #stage}: one chunk of rows is COPYed into the staging table and the checkpoint advanced in the
- *       same transaction, so a kill at any point leaves staging and checkpoint in agreement.</li>
+ *   <li>{@link StagingLoop#run}: chunk after chunk is COPYed into the staging table, each committed with the
+ *       checkpoint it reaches, so a kill at any point leaves staging and checkpoint in agreement.</li>
  *   <li>{@link #publish}: duplicates are removed, then in one short transaction the old partition is dropped
  *       and the staging table attached in its place. Readers see the old partition or the new one.</li>
  * </ol>
@@ -192,69 +189,9 @@ public final class Landing implements AutoCloseable {
         return progress;
     }
 
-    /**
-     * Stages the next chunks on {@code count} connections at once (see {@link StagingLanes}), from the current
-     * checkpoint. Close the lanes before {@link #recover} or {@link #publish}.
-     */
-    public StagingLanes lanes(int count) {
+    /** Staging on {@code count} connections from the current checkpoint ({@link StagingLoop} opens and closes them). */
+    StagingLanes lanes(int count) {
         return new StagingLanes(checkpoints, staging, warehouse, request.task(), count);
-    }
-
-    /** Writes one chunk to the COPY stream; returns what the checkpoint becomes once the chunk is committed. */
-    public interface ChunkBody {
-        ChunkResult write(OutputStream copyIn) throws Exception;
-    }
-
-    /**
-     * @param position        the source position after this chunk (task's JSON)
-     * @param rows            rows written to the COPY stream
-     * @param newSnapshot     true when these rows were read under a different source snapshot than the last chunk
-     */
-    public record ChunkResult(String position, long rows, boolean newSnapshot) {
-    }
-
-    /**
-     * Step 3: COPYs one chunk into the staging table and advances the checkpoint in the same transaction. On failure
-     * the transaction is rolled back and the exception rethrown; call {@link #recover} before trying again.
-     *
-     * @param copyOptions e.g. {@code FORMAT binary} or {@code FORMAT csv}
-     * @param columns     the staging columns the stream provides, in stream order
-     */
-    public Checkpoint stage(String copyOptions, List<String> columns, ChunkBody body) throws Exception {
-        String sql = staging.copySql(copyOptions, columns);
-        Checkpoint before = checkpoints.current();
-        main.setAutoCommit(false);
-        ChunkResult r;
-        try {
-            PGCopyOutputStream out = new PGCopyOutputStream(main.unwrap(PGConnection.class), sql, 1 << 16);
-            try {
-                r = body.write(out);
-                out.endCopy();
-            } finally {
-                if (out.isActive()) {
-                    out.cancelCopy();
-                }
-            }
-            Checkpoint next = new Checkpoint(r.position(), before.rows() + r.rows(), before.chunks() + 1,
-                    before.snapshots() + (r.newSnapshot() ? 1 : 0));
-            checkpoints.advance(main, next);
-            main.commit();
-            checkpoints.reached(next);
-            return next;
-        } catch (Exception e) {
-            try {
-                main.rollback();
-            } catch (SQLException ignored) {
-                // The connection is gone; recover() reconnects.
-            }
-            throw e;
-        } finally {
-            try {
-                main.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // Same.
-            }
-        }
     }
 
     /**
