@@ -7,6 +7,8 @@ import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
 import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.landing.PendingQuarantine;
+import com.shopflow.ingest.core.landing.RawText;
 import com.shopflow.ingest.core.landing.StagingLoop;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +30,7 @@ import org.jboss.logging.Logger;
  * checkpoint is (core's {@link StagingLoop} runs the chunks, this is its source). A saved cursor older than its
  * trusted lifetime, or one the API refuses, starts the interval over cleanly: staged rows are emptied first. A pagination that loops (a cursor it sent before) or
  * stalls ({@code maxPagesWithoutProgress} pages in a row adding no item beyond the greatest (updated_at, id)
- * seen) fails as a DATA error naming the page. Quarantined items are kept per chunk with {@link ApiQuarantine}.
+ * seen) fails as a DATA error naming the page. Quarantined items are kept per chunk in core's {@link PendingQuarantine}.
  */
 final class ProductsExtraction implements StagingLoop.Source {
     private static final Logger LOG = Logger.getLogger(ProductsExtraction.class);
@@ -43,7 +45,7 @@ final class ProductsExtraction implements StagingLoop.Source {
 
     private final Landing landing;
     private final ProductsSource source;
-    private final ApiQuarantine quarantine;
+    private final PendingQuarantine quarantine;
     private final String target;
     private final Interval interval;
     private final Limits limits;
@@ -64,7 +66,7 @@ final class ProductsExtraction implements StagingLoop.Source {
 
     private static final StagingLoop.Copy COPY = new StagingLoop.Copy("FORMAT text", CopyRows.COLUMNS);
 
-    ProductsExtraction(Landing landing, ProductsSource source, ApiQuarantine quarantine, String target, Interval interval, Limits limits,
+    ProductsExtraction(Landing landing, ProductsSource source, PendingQuarantine quarantine, String target, Interval interval, Limits limits,
                        RetryPolicy warehouseRetry, FetchStats stats) {
         this.landing = landing;
         this.source = source;
@@ -101,7 +103,7 @@ final class ProductsExtraction implements StagingLoop.Source {
                     + (pos == null ? "unreadable" : "older than " + limits.cursorMaxAge().toSeconds() + " s"));
         }
         if (cp.atStart()) {
-            quarantine.write(0, List.of()); // left by an attempt whose staging is gone
+            quarantine.discardAfter(0); // left by an attempt whose staging is gone
         } else {
             LOG.infof("resuming %s %s after page %d (%d rows staged)", target, interval, pos.pages(), cp.rows());
         }
@@ -160,7 +162,7 @@ final class ProductsExtraction implements StagingLoop.Source {
     @Override
     public StagingLoop.Written write(Checkpoint from, OutputStream out) throws Exception {
         Pending c = chunk(from.chunks() + 1);
-        quarantine.write(from.chunks(), c.pages());
+        quarantine(from.chunks(), c.pages());
         long rows = CopyRows.write(out, c.pages(), interval);
         LOG.debugf("staging pages up to %d of %s %s", c.position().pages(), target, interval);
         return new StagingLoop.Written(c.position().json(), rows, false);
@@ -169,6 +171,25 @@ final class ProductsExtraction implements StagingLoop.Source {
     @Override
     public void reset() {
         // Pages are in memory and the quarantine's connection checks itself: nothing to drop.
+    }
+
+    /** Replaces the pending items of chunks after {@code before} with {@code pages}' bad items, as chunk {@code before + 1}. */
+    private void quarantine(int before, List<Page> pages) throws SQLException {
+        quarantine.discardAfter(before);
+        for (Page p : pages) {
+            String source = "products API page " + p.number() + (p.cursor() == null ? " (first page)" : " (cursor " + printable(p.cursor()) + ")");
+            for (BadItem b : p.bad()) {
+                quarantine.add(before + 1, source, b.index(), (b.id() == null ? "id unreadable" : "id " + b.id()) + ": " + b.reason(),
+                        b.raw(), b.raw().length);
+            }
+        }
+        quarantine.commitChunk();
+    }
+
+    /** A cursor as the API sent it, escaped like raw text and cut at 200 characters. */
+    private static String printable(String cursor) {
+        byte[] b = (cursor.length() > 200 ? cursor.substring(0, 200) + "..." : cursor).getBytes(StandardCharsets.UTF_8);
+        return RawText.escape(b, b.length);
     }
 
     private Pending chunk(int number) {
@@ -194,7 +215,7 @@ final class ProductsExtraction implements StagingLoop.Source {
         if (bad > 0 && bad > limits.maxBadShare() * all) {
             throw new IngestException(ErrorCode.DATA, String.format(java.util.Locale.ROOT, "%d of %d items of the products API for %s"
                     + " cannot be stored as received (%.1f%%, more than INGEST_API_MAX_BAD_SHARE %.1f%%); nothing was published."
-                    + " See %s for the items and reasons", bad, all, interval, 100.0 * bad / all, 100 * limits.maxBadShare(), ApiQuarantine.TABLE));
+                    + " See %s for the items and reasons", bad, all, interval, 100.0 * bad / all, 100 * limits.maxBadShare(), quarantine.table().name()));
         }
         return new Outcome(pages, resumedPages, watermark, bad);
     }

@@ -7,6 +7,7 @@ import com.shopflow.ingest.core.RetryPolicy;
 import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.KeyHashes;
 import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.landing.PendingQuarantine;
 import com.shopflow.ingest.core.landing.StagingLoop;
 import com.shopflow.ingest.core.pg.Identifiers;
 import java.io.IOException;

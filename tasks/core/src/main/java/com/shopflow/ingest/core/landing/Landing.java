@@ -63,6 +63,8 @@ public final class Landing implements AutoCloseable {
     private final Progress progress;
     private Connection main;
     private RawSchema schema;
+    /** What the staged rows were read under: a resumed attempt must match it. */
+    private String fingerprint;
     private int attempt;
     private long rowsResumed;
 
@@ -101,7 +103,8 @@ public final class Landing implements AutoCloseable {
             PartitionLock.acquire(main, target, request.interval(), request.lockWait());
             attempt = Ledger.begin(main, runId, request, target, schema.version());
             progress.startHeartbeat(warehouse, runId);
-            Checkpoint checkpoint = resumeOrCreateStaging();
+            fingerprint = request.shape().fingerprint() + "/v" + schema.version() + "/" + String.join(",", schema.names());
+            Checkpoint checkpoint = staging.resumeOrCreate(main, checkpoints, fingerprint);
             rowsResumed = checkpoint.rows();
             long reread = Ledger.resumed(main, runId, target, request.interval(), rowsResumed);
             if (!checkpoint.atStart()) {
@@ -110,29 +113,6 @@ public final class Landing implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw Failures.classify(Failures.Side.WAREHOUSE, e);
-        }
-    }
-
-    /** The staging table and checkpoint of an earlier attempt under the same shape, or new ones, in one transaction. */
-    private Checkpoint resumeOrCreateStaging() throws SQLException {
-        String fingerprint = request.shape().fingerprint() + "/v" + schema.version() + "/" + String.join(",", schema.names());
-        main.setAutoCommit(false);
-        try (Statement s = main.createStatement()) {
-            Checkpoint found = checkpoints.resumable(main, fingerprint);
-            if (found == null) {
-                staging.create(s);
-                checkpoints.start(main, staging.name(), fingerprint);
-                found = Checkpoint.START;
-            }
-            staging.intervalDefaults(s);
-            main.commit();
-            checkpoints.reached(found);
-            return found;
-        } catch (SQLException | RuntimeException e) {
-            main.rollback();
-            throw e;
-        } finally {
-            main.setAutoCommit(true);
         }
     }
 
@@ -168,14 +148,11 @@ public final class Landing implements AutoCloseable {
         return checkpoints.current();
     }
 
-    /**
-     * Throws away what is staged and starts the interval over (e.g. an API cursor that expired): the staging
-     * table is recreated empty and the checkpoint reset, in one transaction.
-     */
-    public Checkpoint restart() {
+    /** Throws away what is staged and starts the interval over, in one transaction ({@link StagingLoop.Restart}). */
+    Checkpoint restart() {
         try {
             checkpoints.delete(main);
-            return resumeOrCreateStaging();
+            return staging.resumeOrCreate(main, checkpoints, fingerprint);
         } catch (SQLException e) {
             throw Failures.classify(Failures.Side.WAREHOUSE, e);
         }
@@ -194,11 +171,8 @@ public final class Landing implements AutoCloseable {
         return new StagingLanes(checkpoints, staging, warehouse, request.task(), count);
     }
 
-    /**
-     * After a failed chunk: reconnects to the warehouse if needed, takes the partition lock again and reads
-     * the durable checkpoint back (a COMMIT lost with its connection may or may not have happened).
-     */
-    public Checkpoint recover() {
+    /** After a failed chunk: reconnects (and locks) if needed and reads the durable checkpoint back. */
+    Checkpoint recover() {
         try {
             if (main == null || main.isClosed() || !main.isValid(5)) {
                 closeQuietly(main);
