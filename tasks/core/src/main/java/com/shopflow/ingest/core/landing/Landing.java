@@ -15,20 +15,18 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Lands one partition of one raw table: the shared spine of every task, in the README's five steps (schema, lock,
- * stage, publish, ledger). Its nouns live apart: {@link Partition} (the key), {@link CheckpointStore},
- * {@link StagingTable}, {@link Dedup}, {@link PartitionLock}, {@link Ledger}, {@link RawTable}.
- *
+ * Lands one partition of one raw table: the shared spine of every task, in the README's five steps. Its nouns live
+ * apart: {@link Partition} (the key), {@link RawTable}, {@link PartitionLock}, {@link StagingTable},
+ * {@link CheckpointStore}, {@link StagingLoop} with its {@link StagingLanes}, {@link Dedup}, {@link Ledger}.
  * <ol>
- *   <li>{@link #open}: ensures the catalog and the raw table (schema drift), takes the partition lock, opens
- *       a ledger attempt, and finds the staging table: resumed from its checkpoint, or new.</li>
- *   <li>{@link StagingLoop#run}: chunk after chunk is COPYed into the staging table, each committed with the
+ *   <li>Schema ({@link #open}): the catalog and the raw table, its drift as the table's policy says.</li>
+ *   <li>Lock ({@link #open}): the partition's advisory lock, a ledger attempt, the staging table resumed or new.</li>
+ *   <li>Stage ({@link StagingLoop#run}): chunk after chunk COPYed into the staging table, each committed with the
  *       checkpoint it reaches, so a kill at any point leaves staging and checkpoint in agreement.</li>
- *   <li>{@link #publish}: duplicates are removed, then in one short transaction the old partition is dropped
- *       and the staging table attached in its place. Readers see the old partition or the new one.</li>
+ *   <li>Publish ({@link #publish}): duplicates removed, then in one short transaction the old partition dropped and
+ *       the staging table attached in its place, as is: readers see the old partition or the new one.</li>
+ *   <li>Ledger ({@link #publish}, {@link #fail}): the attempt's outcome, in the publish transaction or after it failed.</li>
  * </ol>
- * The staging table becomes the partition as is, so every row is written once: the cost of a publish does
- * not depend on the size of the partition nor on how many partitions the table has.
  */
 public final class Landing implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Landing.class);
