@@ -17,6 +17,8 @@ import com.shopflow.ingest.core.config.IngestConfig;
 import com.shopflow.ingest.core.landing.Column;
 import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.landing.Partition;
+import com.shopflow.ingest.core.landing.PendingQuarantine;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
 import com.shopflow.ingest.core.landing.Shape;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
@@ -115,7 +117,7 @@ public class ExtractApiCommand implements Callable<Integer> {
                 SchemaPolicy.forTable(TABLE, config.landing().schemaPolicy(), System.getenv()), interval.runId());
         try (Landing landing = Landing.open(wh, req);
              RequestBudget budget = new SharedBudget(wh, RequestBudget.name(url, token), api.budgetRequests(), window);
-             ApiQuarantine quarantine = new ApiQuarantine(wh, TARGET, iv)) {
+             PendingQuarantine quarantine = new PendingQuarantine(PendingQuarantine.Table.API, wh, Partition.of(TABLE, iv), TASK)) {
             try {
                 ProductsSource source = new ProductsSource(http, token, iv, api.pageSize(), budget, retry, waits,
                         Duration.ofSeconds(api.retryAfterCapSeconds()), parser, stats);
@@ -131,7 +133,7 @@ public class ExtractApiCommand implements Callable<Integer> {
                                 up.setObject(2, runId);
                                 up.executeUpdate();
                             }
-                            ApiQuarantine.publish(c, runId, TARGET, iv);
+                            quarantine.publish(c, runId);
                         });
                 return summary(iv, stats, waits).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())
                         .attempt(landing.attempt()).runId(landing.runId())

@@ -139,9 +139,8 @@ public class ExtractDbCommand implements Callable<Integer> {
             throws Exception {
         SourceQuery query = new SourceQuery(described, landing.schema(), interval);
         long staging = System.nanoTime();
-        // The source's failures come classified from the pump; what reaches the loop unclassified is the warehouse's.
-        Checkpoint cp = StagingLoop.run(landing, "FORMAT binary", query.streamColumns(),
-                new TableChunks(source, described, query, config.landing().chunkRows(), landing), retry, Failures.Side.WAREHOUSE);
+        Checkpoint cp = StagingLoop.run(landing, new TableChunks(source, described, query, config.landing().chunkRows(), landing),
+                config.landing().lanes(), retry);
         source.finish();
         long publishing = System.nanoTime();
         KeysetPosition last = KeysetPosition.fromJson(cp.position());

@@ -1,5 +1,6 @@
 package com.shopflow.ingest.db;
 
+import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.Landing;
 import com.shopflow.ingest.core.landing.StagingLoop;
@@ -12,7 +13,8 @@ final class TableChunks implements StagingLoop.Source {
     private final SourceQuery query;
     private final int chunkRows;
     private final Landing landing;
-    private long lastRows;
+    private final StagingLoop.Copy copy;
+    private boolean exhausted;
 
     TableChunks(SourceSession source, SourceTable described, SourceQuery query, int chunkRows, Landing landing) {
         this.source = source;
@@ -20,24 +22,34 @@ final class TableChunks implements StagingLoop.Source {
         this.query = query;
         this.chunkRows = chunkRows;
         this.landing = landing;
+        this.copy = new StagingLoop.Copy("FORMAT binary", query.streamColumns());
     }
 
     @Override
-    public Landing.ChunkResult writeNextChunk(Checkpoint from, OutputStream copyIn) throws Exception {
+    public Failures.Side side() {
+        return Failures.Side.SOURCE_DB;
+    }
+
+    @Override
+    public void resume(Checkpoint from) {
+        exhausted = false;
+    }
+
+    /** After a short chunk there is none: the keyset has no row after it. */
+    @Override
+    public StagingLoop.Copy next(Checkpoint from, StagingLoop.Settled settled) {
+        return exhausted ? null : copy;
+    }
+
+    @Override
+    public StagingLoop.Written write(Checkpoint from, OutputStream out) throws Exception {
         KeysetPosition after = KeysetPosition.fromJson(from.position());
         boolean newSnapshot = source.ensureOpen() && !from.atStart();
-        ChunkPump.Result r = new ChunkPump().pump(source.copyManager(), query.copySql(after, chunkRows),
-                query.fieldIndex(described.spec().cursor()), query.fieldIndex(described.spec().key()), query.keyType(),
-                query.numericKey(), copyIn, rows -> landing.progress().add(rows));
-        lastRows = r.rows();
+        ChunkPump.Result r = ChunkPump.pump(source.copyManager(), query.copySql(after, chunkRows), query.fieldIndex(described.spec().cursor()),
+                query.fieldIndex(described.spec().key()), query.keyType(), query.numericKey(), out, rows -> landing.progress().add(rows));
+        exhausted = r.rows() < chunkRows;
         KeysetPosition last = r.last() == null ? after : r.last();
-        return new Landing.ChunkResult(last == null ? null : last.toJson(), r.rows(), newSnapshot);
-    }
-
-    /** A short chunk is the last: the keyset has no row after it. */
-    @Override
-    public boolean exhausted() {
-        return lastRows < chunkRows;
+        return new StagingLoop.Written(last == null ? null : last.toJson(), r.rows(), newSnapshot);
     }
 
     /** The source connection may be what broke: the next chunk reconnects, under a new snapshot. */

@@ -15,6 +15,8 @@ import com.shopflow.ingest.core.landing.Catalog;
 import com.shopflow.ingest.core.landing.Column;
 import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
+import com.shopflow.ingest.core.landing.Partition;
+import com.shopflow.ingest.core.landing.PendingQuarantine;
 import com.shopflow.ingest.core.landing.PartitionNames;
 import com.shopflow.ingest.core.landing.RawTable;
 import com.shopflow.ingest.core.landing.SchemaPolicy;
@@ -100,7 +102,7 @@ final class DropLanding {
                 SchemaPolicy.NULL_FILL, options.runId());
         RetryPolicy retry = RetryPolicy.from(config.retry());
         Landing landing = Landing.open(wh, req);
-        try (landing; PendingQuarantine pending = new PendingQuarantine(wh, target(), iv)) {
+        try (landing; PendingQuarantine pending = new PendingQuarantine(PendingQuarantine.Table.FILES, wh, Partition.of(feed, iv), TASK)) {
             FileStager stager = new FileStager(landing, plan, planDigest(plan), files, config.landing().chunkRows(),
                     config.landing().lanes(), pending, retry);
             long t0 = System.nanoTime();
@@ -114,7 +116,7 @@ final class DropLanding {
                             suspects),
                     watermark(plan), (c, runId) -> {
                         FileLedger.replace(c, runId, target(), iv, plan.files(), done);
-                        PendingQuarantine.publish(c, runId, target(), iv);
+                        pending.publish(c, runId);
                     });
             LOG.infof("deduplicated and published in %.1f s", (System.nanoTime() - t1) / 1e9);
             RunSummary s = summary(iv, plan).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())

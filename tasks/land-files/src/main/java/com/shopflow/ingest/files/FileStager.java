@@ -7,7 +7,8 @@ import com.shopflow.ingest.core.RetryPolicy;
 import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.KeyHashes;
 import com.shopflow.ingest.core.landing.Landing;
-import com.shopflow.ingest.core.landing.StagingLanes;
+import com.shopflow.ingest.core.landing.PendingQuarantine;
+import com.shopflow.ingest.core.landing.StagingLoop;
 import com.shopflow.ingest.core.pg.Identifiers;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,9 +24,9 @@ import org.jboss.logging.Logger;
  * Streams the planned files into the staging table in chunks (at most {@code chunkRecords} records, never
  * across files); each chunk commits with its checkpoint, so a killed run resumes at the record after the last
  * committed chunk. Good rows go to the COPY stream, bad rows to the pending quarantine, both counted per file.
- * A transient failure is retried from the durable checkpoint.
+ * Core's {@link StagingLoop} runs the chunks on the lanes and retries a transient failure from the durable checkpoint.
  */
-final class FileStager {
+final class FileStager implements StagingLoop.Source {
     private static final Logger LOG = Logger.getLogger(FileStager.class);
 
     private final Landing landing;
@@ -43,6 +44,8 @@ final class FileStager {
     private boolean sawEveryRow = true;
     /** Rows this process wrote to COPY streams (some may belong to chunks that failed). */
     private long rowsWritten;
+    private StagePosition pos;
+    private FileCursor cursor;
 
     FileStager(Landing landing, DropPlan dropPlan, String plan, FilesConfig config, int chunkRecords, int laneCount,
                PendingQuarantine quarantine, RetryPolicy retry) {
@@ -89,108 +92,101 @@ final class FileStager {
         }
     }
 
-    /** Stages every file not staged yet; returns the final position (per-file counts included). */
+    /** Stages every file not staged yet (through core's {@link StagingLoop}); returns the final position (per-file counts included). */
     StagePosition run() throws Exception {
-        StagePosition pos = resumeOrRestart(landing.checkpoint());
-        FileCursor cursor = null;
-        StagingLanes lanes = null;
-        int failures = 0;
-        try {
-            while (true) {
-                try {
-                    if (pos.file() >= files.size()) {
-                        if (lanes != null) {
-                            lanes.drain();
-                        }
-                        break;
-                    }
-                    if (cursor == null) {
-                        // The file's name is _source_file's default; changing it needs every lane idle.
-                        if (lanes != null) {
-                            lanes.drain();
-                        }
-                        landing.columnDefault(Header.SOURCE_FILE, files.get(pos.file()).name());
-                        cursor = FileCursor.open(pos.file(), files.get(pos.file()), pos.records(),
-                                config.maxDecompressedBytes(), config.maxRecordBytes());
-                    }
-                    if (lanes == null) {
-                        lanes = landing.lanes(laneCount);
-                    }
-                    pos = chunk(lanes, cursor, pos);
-                    if (cursor.finished()) {
-                        cursor.close();
-                        cursor = null;
-                        checkShare(pos, pos.file() - 1);
-                    }
-                    failures = 0;
-                } catch (Exception thrown) {
-                    Exception e = thrown instanceof StagingLanes.Failed f && f.getCause() instanceof Exception c ? c : thrown;
-                    quarantine.abandonChunk();
-                    closeQuietly(cursor);
-                    cursor = null;
-                    if (lanes != null) {
-                        lanes.close();
-                        lanes = null;
-                    }
-                    if (!Failures.retriedInRun(e) || ++failures >= retry.maxAttempts()) {
-                        throw classify(e);
-                    }
-                    LOG.warnf("staging failed (%s); retry %d of %d from the last checkpoint", Failures.oneLine(e), failures,
-                            retry.maxAttempts() - 1);
-                    RetryPolicy.sleep(retry.delayAfter(failures));
-                    pos = resumeOrRestart(landing.recover());
-                }
-            }
-        } finally {
-            closeQuietly(cursor);
-            if (lanes != null) {
-                lanes.close();
-            }
-        }
+        Checkpoint done = StagingLoop.run(landing, this, laneCount, retry);
+        StagePosition last = done.atStart() ? StagePosition.start(plan) : StagePosition.parse(done.position());
         for (int i = 0; i < files.size(); i++) {
-            checkShare(pos, i);
+            checkShare(last, i);
         }
-        return pos;
+        return last;
     }
 
-    private StagePosition resumeOrRestart(Checkpoint cp) throws SQLException {
-        StagePosition pos = StagePosition.parse(cp.position());
+    /** File reading fails as the drop's; the quarantine's and the checkpoint's database work is classified where it happens. */
+    @Override
+    public Failures.Side side() {
+        return Failures.Side.FILE;
+    }
+
+    @Override
+    public void resume(Checkpoint cp) throws Exception {
+        closeQuietly(cursor);
+        cursor = null;
+        StagePosition at = StagePosition.parse(cp.position());
         if (cp.atStart()) {
-            quarantine.discardAfter(0);
-            return StagePosition.start(plan);
+            warehouse(() -> quarantine.discardAfter(0));
+            pos = StagePosition.start(plan);
+            return;
         }
-        if (pos == null || !pos.plan().equals(plan)) {
-            LOG.infof("the files of this interval changed since the staged rows were read; staging starts over");
-            landing.restart();
-            quarantine.discardAfter(0);
-            return StagePosition.start(plan);
+        if (at == null || !at.plan().equals(plan)) {
+            throw new StagingLoop.Restart("the files of this interval changed since the staged rows were read");
         }
         if (cp.rows() > rowsWritten) {
             sawEveryRow = false;
         }
-        quarantine.discardAfter(cp.chunks());
-        LOG.infof("resuming at %s line %d (%d rows staged)", pos.file() < files.size() ? files.get(pos.file()).name() : "the end",
-                pos.line(), cp.rows());
-        return pos;
+        warehouse(() -> quarantine.discardAfter(cp.chunks()));
+        LOG.infof("resuming at %s line %d (%d rows staged)", at.file() < files.size() ? files.get(at.file()).name() : "the end",
+                at.line(), cp.rows());
+        pos = at;
     }
 
-    /** Reads one chunk and hands it to its lane; returns the position after it (committed later, in turn). */
-    private StagePosition chunk(StagingLanes lanes, FileCursor cursor, StagePosition before) throws Exception {
+    /** The next chunk's COPY: the columns of its file's header. A new file waits for the lanes: its name is a column default. */
+    @Override
+    public StagingLoop.Copy next(Checkpoint from, StagingLoop.Settled settled) throws Exception {
+        if (pos.file() >= files.size()) {
+            return null;
+        }
+        if (cursor == null) {
+            settled.await(); // the file's name is _source_file's default; changing it needs every lane idle
+            landing.columnDefault(Header.SOURCE_FILE, files.get(pos.file()).name());
+            cursor = FileCursor.open(pos.file(), files.get(pos.file()), pos.records(), config.maxDecompressedBytes(), config.maxRecordBytes());
+        }
         List<String> header = cursor.file.header();
         List<String> stream = new ArrayList<>(header);
         stream.add(Header.SOURCE_LINE);
         StringJoiner notNull = new StringJoiner(", ", ", FORCE_NOT_NULL (", ")").setEmptyValue(""); // none for an empty file
         header.forEach(h -> notNull.add(Identifiers.quote(h)));
-        StagingLanes.Chunk out = lanes.begin("FORMAT csv" + notNull, stream);
-        long[] counted = write(cursor, before.count(cursor.index), out.number(), out);
+        return new StagingLoop.Copy("FORMAT csv" + notNull, stream);
+    }
+
+    /** Writes one chunk of the current file; its bad rows are durable before the chunk can commit. */
+    @Override
+    public StagingLoop.Written write(Checkpoint from, OutputStream out) throws Exception {
+        StagePosition before = pos;
+        int chunkNo = from.chunks() + 1;
+        long[] counted = write(cursor, before.count(cursor.index), chunkNo, out);
         StagePosition.FileCount count = new StagePosition.FileCount(counted[0], counted[1]);
         long rows = counted[0] - before.count(cursor.index).good();
-        StagePosition after = cursor.finished()
+        pos = cursor.finished()
                 ? before.advance(cursor.index + 1, 0, 1, cursor.index, count)
                 : before.advance(cursor.index, cursor.reader.records(), cursor.reader.line() + 1, cursor.index, count);
-        quarantine.commitChunk(); // the chunk's bad rows are durable before the chunk can commit
-        lanes.end(out, after.toJson(), rows);
-        return after;
+        warehouse(quarantine::commitChunk);
+        if (cursor.finished()) {
+            cursor.close();
+            cursor = null;
+            checkShare(pos, pos.file() - 1);
+        }
+        return new StagingLoop.Written(pos.toJson(), rows, false);
+    }
+
+    @Override
+    public void reset() {
+        quarantine.abandonChunk();
+        closeQuietly(cursor);
+        cursor = null;
+    }
+
+    private interface QuarantineWork {
+        void run() throws SQLException;
+    }
+
+    /** The pending quarantine lives in the warehouse: its failures are the warehouse's, not the drop's. */
+    private static void warehouse(QuarantineWork w) {
+        try {
+            w.run();
+        } catch (SQLException e) {
+            throw Failures.classify(Failures.Side.WAREHOUSE, e);
+        }
     }
 
     /** Writes up to one chunk of records; returns the file's good and bad counts so far. */
@@ -207,7 +203,7 @@ final class FileStager {
                 copy.write(r, c.keyField);
                 good++;
             } else {
-                quarantine.add(chunkNo, c.file.name(), r.line(), problem, r.raw(), r.rawLength());
+                warehouse(() -> quarantine.add(chunkNo, c.file.name(), r.line(), problem, r.raw(), r.rawLength()));
                 bad++;
             }
         }
@@ -254,11 +250,6 @@ final class FileStager {
                     100 * config.maxBadShare()) + "; nothing was published. See _ingest.file_quarantine_pending for the rows; "
                     + "the partner must re-deliver the file (or raise INGEST_FILES_MAX_BAD_SHARE).");
         }
-    }
-
-    /** A database failure here is the warehouse's (the lanes' COPY, the checkpoint); anything else the drop's. */
-    private static IngestException classify(Exception e) {
-        return Failures.classify(Failures.find(e, SQLException.class) != null ? Failures.Side.WAREHOUSE : Failures.Side.FILE, e);
     }
 
     private static void closeQuietly(FileCursor c) {

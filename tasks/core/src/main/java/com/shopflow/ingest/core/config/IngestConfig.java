@@ -63,7 +63,7 @@ public interface IngestConfig {
         int chunkRows();
 
         /**
-         * Connections that COPY chunks at once, for tasks that stage through lanes (land-files): the warehouse
+         * Connections that COPY chunks at once (extract-db, land-files; extract-api stages on one): the warehouse
          * then parses and writes on that many cores. Chunks still commit in order, each with its checkpoint.
          * At most 8; each lane buffers up to 9 MiB.
          */

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -61,7 +60,7 @@ public final class KeyHashes implements AutoCloseable {
      * searches everything).
      */
     public Set<Long> repeated() {
-        Arrays.sort(buffer, 0, size);
+        Arrays.parallelSort(buffer, 0, size); // the run's last step: the other core is free by now
         Set<Long> out = new HashSet<>();
         if (runs.isEmpty()) {
             for (int i = 1; i < size; i++) {
@@ -74,36 +73,43 @@ public final class KeyHashes implements AutoCloseable {
         return merged(out);
     }
 
+    /** Merges the sorted runs and the sorted buffer, with a heap of run indices keyed on each run's head (no allocation per key). */
     private Set<Long> merged(Set<Long> out) {
-        List<DataInputStream> streams = new ArrayList<>();
+        int k = runs.size();
+        DataInputStream[] streams = new DataInputStream[k];
+        long[] head = new long[k];
+        long[] remaining = new long[k];
+        int[] heap = new int[k];
         try {
-            PriorityQueue<long[]> heads = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // {value, source}
-            for (long[] run : runs) {
+            for (int i = 0; i < k; i++) {
                 var in = Files.newInputStream(spill);
-                in.skipNBytes(run[0]);
-                DataInputStream d = new DataInputStream(new BufferedInputStream(in, 1 << 16));
-                streams.add(d);
-                heads.add(new long[] {d.readLong(), streams.size() - 1});
+                in.skipNBytes(runs.get(i)[0]);
+                streams[i] = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+                head[i] = streams[i].readLong();
+                remaining[i] = runs.get(i)[1] - 1;
+                heap[i] = i;
+            }
+            int live = k;
+            for (int i = k / 2 - 1; i >= 0; i--) {
+                siftDown(heap, live, i, head);
             }
             int tail = 0;
-            long[] remaining = new long[runs.size()];
-            for (int i = 0; i < runs.size(); i++) {
-                remaining[i] = runs.get(i)[1] - 1;
-            }
             boolean first = true;
             long last = 0;
-            while (!heads.isEmpty() || tail < size) {
+            while (live > 0 || tail < size) {
                 long v;
-                if (tail < size && (heads.isEmpty() || buffer[tail] <= heads.peek()[0])) {
+                if (tail < size && (live == 0 || buffer[tail] <= head[heap[0]])) {
                     v = buffer[tail++];
                 } else {
-                    long[] h = heads.poll();
-                    v = h[0];
-                    int src = (int) h[1];
+                    int src = heap[0];
+                    v = head[src];
                     if (remaining[src] > 0) {
                         remaining[src]--;
-                        heads.add(new long[] {streams.get(src).readLong(), src});
+                        head[src] = streams[src].readLong();
+                    } else {
+                        heap[0] = heap[--live];
                     }
+                    siftDown(heap, live, 0, head);
                 }
                 if (!first && v == last && out.add(v) && out.size() > maxRepeated) {
                     return null;
@@ -118,12 +124,35 @@ public final class KeyHashes implements AutoCloseable {
             throw new UncheckedIOException("reading key hashes back from " + spill + " failed", e);
         } finally {
             for (DataInputStream d : streams) {
-                try {
-                    d.close();
-                } catch (IOException ignored) {
-                    // Read only.
+                if (d != null) {
+                    try {
+                        d.close();
+                    } catch (IOException ignored) {
+                        // Read only.
+                    }
                 }
             }
+        }
+    }
+
+    private static void siftDown(int[] heap, int n, int i, long[] key) {
+        while (true) {
+            int least = i;
+            int l = 2 * i + 1;
+            int r = l + 1;
+            if (l < n && key[heap[l]] < key[heap[least]]) {
+                least = l;
+            }
+            if (r < n && key[heap[r]] < key[heap[least]]) {
+                least = r;
+            }
+            if (least == i) {
+                return;
+            }
+            int t = heap[i];
+            heap[i] = heap[least];
+            heap[least] = t;
+            i = least;
         }
     }
 

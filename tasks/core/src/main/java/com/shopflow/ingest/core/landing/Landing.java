@@ -5,7 +5,6 @@ import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.config.DbSettings;
 import com.shopflow.ingest.core.config.IngestConfig;
-import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,24 +13,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
 
 /**
- * Lands one partition of one raw table: the shared spine of every task, in the README's five steps (schema, lock,
- * stage, publish, ledger). Its nouns live apart: {@link Partition} (the key), {@link CheckpointStore},
- * {@link StagingTable}, {@link Dedup}, {@link PartitionLock}, {@link Ledger}, {@link RawTable}.
- *
+ * Lands one partition of one raw table: the shared spine of every task, in the README's five steps. Its nouns live
+ * apart: {@link Partition} (the key), {@link RawTable}, {@link PartitionLock}, {@link StagingTable},
+ * {@link CheckpointStore}, {@link StagingLoop} with its {@link StagingLanes}, {@link Dedup}, {@link Ledger}.
  * <ol>
- *   <li>{@link #open}: ensures the catalog and the raw table (schema drift), takes the partition lock, opens
- *       a ledger attempt, and finds the staging table: resumed from its checkpoint, or new.</li>
- *   <li>{@link #stage}: one chunk of rows is COPYed into the staging table and the checkpoint advanced in the
- *       same transaction, so a kill at any point leaves staging and checkpoint in agreement.</li>
- *   <li>{@link #publish}: duplicates are removed, then in one short transaction the old partition is dropped
- *       and the staging table attached in its place. Readers see the old partition or the new one.</li>
+ *   <li>Schema ({@link #open}): the catalog and the raw table, its drift as the table's policy says.</li>
+ *   <li>Lock ({@link #open}): the partition's advisory lock, a ledger attempt, the staging table resumed or new.</li>
+ *   <li>Stage ({@link StagingLoop#run}): chunk after chunk COPYed into the staging table, each committed with the
+ *       checkpoint it reaches, so a kill at any point leaves staging and checkpoint in agreement.</li>
+ *   <li>Publish ({@link #publish}): duplicates removed, then in one short transaction the old partition dropped and
+ *       the staging table attached in its place, as is: readers see the old partition or the new one.</li>
+ *   <li>Ledger ({@link #publish}, {@link #fail}): the attempt's outcome, in the publish transaction or after it failed.</li>
  * </ol>
- * The staging table becomes the partition as is, so every row is written once: the cost of a publish does
- * not depend on the size of the partition nor on how many partitions the table has.
  */
 public final class Landing implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Landing.class);
@@ -68,6 +63,8 @@ public final class Landing implements AutoCloseable {
     private final Progress progress;
     private Connection main;
     private RawSchema schema;
+    /** What the staged rows were read under: a resumed attempt must match it. */
+    private String fingerprint;
     private int attempt;
     private long rowsResumed;
 
@@ -122,7 +119,8 @@ public final class Landing implements AutoCloseable {
             PartitionLock.acquire(main, target, request.interval(), request.lockWait());
             attempt = Ledger.begin(main, runId, request, target, schema.version());
             progress.startHeartbeat(warehouse, runId);
-            Checkpoint checkpoint = resumeOrCreateStaging();
+            fingerprint = request.shape().fingerprint() + "/v" + schema.version() + "/" + String.join(",", schema.names());
+            Checkpoint checkpoint = staging.resumeOrCreate(main, checkpoints, fingerprint);
             rowsResumed = checkpoint.rows();
             long reread = Ledger.resumed(main, runId, target, request.interval(), rowsResumed);
             if (!checkpoint.atStart()) {
@@ -131,29 +129,6 @@ public final class Landing implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw Failures.classify(Failures.Side.WAREHOUSE, e);
-        }
-    }
-
-    /** The staging table and checkpoint of an earlier attempt under the same shape, or new ones, in one transaction. */
-    private Checkpoint resumeOrCreateStaging() throws SQLException {
-        String fingerprint = request.shape().fingerprint() + "/v" + schema.version() + "/" + String.join(",", schema.names());
-        main.setAutoCommit(false);
-        try (Statement s = main.createStatement()) {
-            Checkpoint found = checkpoints.resumable(main, fingerprint);
-            if (found == null) {
-                staging.create(s);
-                checkpoints.start(main, staging.name(), fingerprint);
-                found = Checkpoint.START;
-            }
-            staging.intervalDefaults(s);
-            main.commit();
-            checkpoints.reached(found);
-            return found;
-        } catch (SQLException | RuntimeException e) {
-            main.rollback();
-            throw e;
-        } finally {
-            main.setAutoCommit(true);
         }
     }
 
@@ -189,14 +164,11 @@ public final class Landing implements AutoCloseable {
         return checkpoints.current();
     }
 
-    /**
-     * Throws away what is staged and starts the interval over (e.g. an API cursor that expired): the staging
-     * table is recreated empty and the checkpoint reset, in one transaction.
-     */
-    public Checkpoint restart() {
+    /** Throws away what is staged and starts the interval over, in one transaction ({@link StagingLoop.Restart}). */
+    Checkpoint restart() {
         try {
             checkpoints.delete(main);
-            return resumeOrCreateStaging();
+            return staging.resumeOrCreate(main, checkpoints, fingerprint);
         } catch (SQLException e) {
             throw Failures.classify(Failures.Side.WAREHOUSE, e);
         }
@@ -210,76 +182,13 @@ public final class Landing implements AutoCloseable {
         return progress;
     }
 
-    /**
-     * Stages the next chunks on {@code count} connections at once (see {@link StagingLanes}), from the current
-     * checkpoint. Close the lanes before {@link #recover} or {@link #publish}.
-     */
-    public StagingLanes lanes(int count) {
+    /** Staging on {@code count} connections from the current checkpoint ({@link StagingLoop} opens and closes them). */
+    StagingLanes lanes(int count) {
         return new StagingLanes(checkpoints, staging, warehouse, request.task(), count);
     }
 
-    /** Writes one chunk to the COPY stream; returns what the checkpoint becomes once the chunk is committed. */
-    public interface ChunkBody {
-        ChunkResult write(OutputStream copyIn) throws Exception;
-    }
-
-    /**
-     * @param position        the source position after this chunk (task's JSON)
-     * @param rows            rows written to the COPY stream
-     * @param newSnapshot     true when these rows were read under a different source snapshot than the last chunk
-     */
-    public record ChunkResult(String position, long rows, boolean newSnapshot) {
-    }
-
-    /**
-     * Step 3: COPYs one chunk into the staging table and advances the checkpoint in the same transaction. On failure
-     * the transaction is rolled back and the exception rethrown; call {@link #recover} before trying again.
-     *
-     * @param copyOptions e.g. {@code FORMAT binary} or {@code FORMAT csv}
-     * @param columns     the staging columns the stream provides, in stream order
-     */
-    public Checkpoint stage(String copyOptions, List<String> columns, ChunkBody body) throws Exception {
-        String sql = staging.copySql(copyOptions, columns);
-        Checkpoint before = checkpoints.current();
-        main.setAutoCommit(false);
-        ChunkResult r;
-        try {
-            PGCopyOutputStream out = new PGCopyOutputStream(main.unwrap(PGConnection.class), sql, 1 << 16);
-            try {
-                r = body.write(out);
-                out.endCopy();
-            } finally {
-                if (out.isActive()) {
-                    out.cancelCopy();
-                }
-            }
-            Checkpoint next = new Checkpoint(r.position(), before.rows() + r.rows(), before.chunks() + 1,
-                    before.snapshots() + (r.newSnapshot() ? 1 : 0));
-            checkpoints.advance(main, next);
-            main.commit();
-            checkpoints.reached(next);
-            return next;
-        } catch (Exception e) {
-            try {
-                main.rollback();
-            } catch (SQLException ignored) {
-                // The connection is gone; recover() reconnects.
-            }
-            throw e;
-        } finally {
-            try {
-                main.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // Same.
-            }
-        }
-    }
-
-    /**
-     * After a failed chunk: reconnects to the warehouse if needed, takes the partition lock again and reads
-     * the durable checkpoint back (a COMMIT lost with its connection may or may not have happened).
-     */
-    public Checkpoint recover() {
+    /** After a failed chunk: reconnects (and locks) if needed and reads the durable checkpoint back. */
+    Checkpoint recover() {
         try {
             if (main == null || main.isClosed() || !main.isValid(5)) {
                 session.discard();

@@ -81,30 +81,27 @@ public final class StagingLanes implements AutoCloseable {
         return new Chunk(lane, chunk);
     }
 
-    /** Ends the chunk: it commits (in turn) with this position and {@code rows} more rows staged. */
-    public void end(Chunk c, String position, long rows) throws IOException {
+    /**
+     * Ends the chunk: it commits (in turn) with what it wrote; returns the checkpoint it reaches once committed, from
+     * which the next chunk goes on.
+     */
+    public Checkpoint end(Chunk c, StagingLoop.Written w) throws IOException {
         c.flush();
-        handedOut = new Checkpoint(position, handedOut.rows() + rows, handedOut.chunks() + 1, handedOut.snapshots());
+        handedOut = new Checkpoint(w.position(), handedOut.rows() + w.rows(), handedOut.chunks() + 1,
+                handedOut.snapshots() + (w.newSnapshot() ? 1 : 0));
         c.lane.put(new End(handedOut));
+        return handedOut;
     }
 
-    /** Waits until every chunk handed out is committed; returns the checkpoint; throws the first failure. */
+    /** Waits until every chunk handed out is committed; returns the checkpoint; throws the first failure as {@link Failed}. */
     public Checkpoint drain() throws Exception {
         synchronized (turn) {
             while (committed.chunks() < handedOut.chunks() && failure == null) {
                 turn.wait(1_000);
             }
         }
-        rethrow();
-        checkpoints.reached(committed);
+        failed();
         return committed;
-    }
-
-    private void rethrow() throws Exception {
-        Exception e = failure;
-        if (e != null) {
-            throw e;
-        }
     }
 
     private void fail(Exception e) {
@@ -280,6 +277,7 @@ public final class StagingLanes implements AutoCloseable {
             }
             checkpoints.advance(connection, reached);
             connection.commit();
+            checkpoints.reached(reached);
             synchronized (turn) {
                 committed = reached;
                 turn.notifyAll();

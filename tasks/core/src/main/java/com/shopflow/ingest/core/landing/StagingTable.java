@@ -34,8 +34,33 @@ final class StagingTable {
         return qualified;
     }
 
+    /**
+     * The staging table and checkpoint of an earlier attempt read under the same {@code fingerprint}, or new ones,
+     * in one transaction; the interval defaults are set either way.
+     */
+    Checkpoint resumeOrCreate(Connection c, CheckpointStore checkpoints, String fingerprint) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            Checkpoint found = checkpoints.resumable(c, fingerprint);
+            if (found == null) {
+                create(s);
+                checkpoints.start(c, name(), fingerprint);
+                found = Checkpoint.START;
+            }
+            intervalDefaults(s);
+            c.commit();
+            checkpoints.reached(found);
+            return found;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     /** Drops any leftover and creates it empty (in the caller's transaction). */
-    void create(Statement s) throws SQLException {
+    private void create(Statement s) throws SQLException {
         s.execute("DROP TABLE IF EXISTS " + qualified);
         s.execute("CREATE TABLE " + qualified + " (LIKE " + Identifiers.qualified(Catalog.RAW, table) + ")");
         // This constraint is exactly the partition bound, so ATTACH PARTITION needs no validation scan.
@@ -48,7 +73,7 @@ final class StagingTable {
      * The interval columns default to this partition's bounds, so a task may leave them out of its COPY stream
      * (the server then spends nothing on them per row). Dropped again at publish.
      */
-    void intervalDefaults(Statement s) throws SQLException {
+    private void intervalDefaults(Statement s) throws SQLException {
         s.execute("ALTER TABLE " + qualified + " ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_START) + " SET DEFAULT "
                 + timestamptz(interval.start().toString()) + ", ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_END)
                 + " SET DEFAULT " + timestamptz(interval.end().toString()));

@@ -3,9 +3,13 @@ package com.shopflow.ingest.core.landing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.RetryPolicy;
 import com.shopflow.ingest.core.config.DbSettings;
 import com.shopflow.ingest.testkit.PostgresServer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,19 +37,17 @@ class LandingTest {
         Landing.Request r = new Landing.Request("test", "t", SHAPE, List.of(), interval, SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
                 Duration.ofSeconds(30));
         try (Landing l = Landing.open(wh, r)) {
-            l.stage("FORMAT csv", List.of("id", "v", "updated_at", "_interval_start", "_interval_end"), out -> {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= rows; i++) {
-                    b.append(i).append(',').append(value).append(',').append(interval.start()).append(',')
-                            .append(interval.start()).append(',').append(interval.end()).append('\n');
-                }
-                for (int i = 0; i < duplicatesOfFirst; i++) {
-                    b.append(1).append(',').append(value + 100 + i).append(',').append(interval.start().plusSeconds(i + 1)).append(',')
-                            .append(interval.start()).append(',').append(interval.end()).append('\n');
-                }
-                out.write(b.toString().getBytes(StandardCharsets.UTF_8));
-                return new Landing.ChunkResult(null, rows + duplicatesOfFirst, false);
-            });
+            StringBuilder b = new StringBuilder();
+            for (int i = 1; i <= rows; i++) {
+                b.append(i).append(',').append(value).append(',').append(interval.start()).append(',')
+                        .append(interval.start()).append(',').append(interval.end()).append('\n');
+            }
+            for (int i = 0; i < duplicatesOfFirst; i++) {
+                b.append(1).append(',').append(value + 100 + i).append(',').append(interval.start().plusSeconds(i + 1)).append(',')
+                        .append(interval.start()).append(',').append(interval.end()).append('\n');
+            }
+            StagingLoop.run(l, new Rows(List.of(b.toString()), List.of("id", "v", "updated_at", "_interval_start", "_interval_end"), -1),
+                    1, RetryPolicy.of(1, 1, 1));
             return l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, null);
         }
     }
@@ -141,7 +143,7 @@ class LandingTest {
                             prefix[j]++;
                         }
                     }
-                    lanes.end(out, "{\"chunk\": " + k + "}", prefix[k] - prefix[k - 1]);
+                    lanes.end(out, new StagingLoop.Written("{\"chunk\": " + k + "}", prefix[k] - prefix[k - 1], false));
                 }
                 Checkpoint done = lanes.drain();
                 assertEquals(chunks, done.chunks());
@@ -161,6 +163,104 @@ class LandingTest {
             assertEquals(prefix[chunks] - 1, rs.getLong(1));
             assertEquals(rs.getLong(1), rs.getLong(2), "rows left the interval out of the stream: the staging table's defaults filled it");
             assertEquals(2, rs.getInt(3), "the later copy of id 7 won");
+        }
+    }
+
+    /**
+     * A source of ready chunks (CSV text, one per entry); chunk {@code failAt} fails once after half its bytes, as a
+     * broken wire would. Its position is the chunk's index.
+     */
+    static final class Rows implements StagingLoop.Source {
+        final List<String> chunks;
+        final List<String> columns;
+        int failAt;
+        int next;
+        int resumes;
+
+        Rows(List<String> chunks, List<String> columns, int failAt) {
+            this.chunks = chunks;
+            this.columns = columns;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public Failures.Side side() {
+            return Failures.Side.SOURCE_DB;
+        }
+
+        @Override
+        public void resume(Checkpoint from) {
+            resumes++;
+            next = from.atStart() ? 0 : Integer.parseInt(from.position()) + 1;
+        }
+
+        @Override
+        public StagingLoop.Copy next(Checkpoint from, StagingLoop.Settled settled) {
+            return next < chunks.size() ? new StagingLoop.Copy("FORMAT csv", columns) : null;
+        }
+
+        @Override
+        public StagingLoop.Written write(Checkpoint from, OutputStream out) throws IOException {
+            byte[] b = chunks.get(next).getBytes(StandardCharsets.UTF_8);
+            if (next == failAt) {
+                failAt = -1;
+                out.write(b, 0, b.length / 2);
+                throw new java.net.SocketException("connection reset (planned)");
+            }
+            out.write(b);
+            long rows = chunks.get(next).lines().count();
+            return new StagingLoop.Written(String.valueOf(next++), rows, false);
+        }
+
+        @Override
+        public void reset() {
+        }
+    }
+
+    @Test
+    void theLoopRecoversAFailedChunkFromTheCheckpointOnTwoLanes() throws Exception {
+        pg.createDatabase(db);
+        Landing.Request r = new Landing.Request("test", "t", SHAPE, List.of(), DAY, SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
+        List<String> chunks = new java.util.ArrayList<>();
+        int id = 0;
+        for (int k = 0; k < 9; k++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 500; i++) {
+                b.append(++id).append(",1,").append(DAY.start()).append('\n');
+            }
+            chunks.add(b.toString());
+        }
+        Rows source = new Rows(chunks, List.of("id", "v", "updated_at"), 5);
+        try (Landing l = Landing.open(wh, r)) {
+            Checkpoint done = StagingLoop.run(l, source, 2, RetryPolicy.of(3, 1, 1));
+            assertEquals(9, done.chunks());
+            assertEquals(4500, done.rows());
+            assertEquals(2, source.resumes, "resumed once at the start, once after the failed chunk");
+            Landing.Published p = l.publish(null, null, null);
+            assertEquals(4500, p.rows());
+        }
+        try (Connection c = pg.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT id) FROM raw.t")) {
+            rs.next();
+            assertEquals(4500, rs.getLong(1), "no row of the failed chunk twice, none missing");
+            assertEquals(4500, rs.getLong(2));
+        }
+    }
+
+    @Test
+    void aFailureTheTableDoesNotRetryEndsTheLoopClassifiedBySide() throws Exception {
+        pg.createDatabase(db);
+        Landing.Request r = new Landing.Request("test", "t", SHAPE, List.of(), DAY, SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
+        Rows bad = new Rows(List.of("1,1," + DAY.start() + "\n", "2,not-a-number," + DAY.start() + "\n"), List.of("id", "v", "updated_at"), -1);
+        try (Landing l = Landing.open(wh, r)) {
+            com.shopflow.ingest.core.IngestException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    com.shopflow.ingest.core.IngestException.class, () -> StagingLoop.run(l, bad, 2, RetryPolicy.of(3, 1, 1)));
+            assertEquals(com.shopflow.ingest.core.ErrorCode.DATA, e.code(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("warehouse"), "the lane's failure is the warehouse's: " + e.getMessage());
+            assertEquals(1, bad.resumes, "a data error is not retried");
+            assertEquals(l.checkpoint().chunks(), l.checkpoint().rows(), "what committed is a prefix: the good chunk or nothing");
         }
     }
 }
