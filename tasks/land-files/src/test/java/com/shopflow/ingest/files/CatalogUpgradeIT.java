@@ -64,10 +64,10 @@ class CatalogUpgradeIT {
         assertEquals(30, Json.longField(day2.lastStdoutLine(), "rows"));
         List<String> migrated = (day2.stdout() + day2.stderr()).lines().filter(l -> l.contains("bookkeeping schema")).toList();
         System.out.println("day two: " + migrated);
-        assertTrue(migrated.size() == 1 && migrated.get(0).contains("0.1.0, baselined at 1 -> version 2 in ")
-                && migrated.get(0).endsWith("(applied: V2)"), day2.toString());
-        assertEquals(List.of("1|0.1.0 schema (catalog_version 1)|BASELINE|true", "2|pending quarantine|SQL|true"), historyOf(wh),
-                "baselined at 1, then V2 applied");
+        assertTrue(migrated.size() == 1 && migrated.get(0).contains("0.1.0, baselined at 1 -> version 4 in ")
+                && migrated.get(0).endsWith("(applied: V2, V4)"), day2.toString());
+        assertEquals(List.of("1|0.1.0 schema (catalog_version 1)|BASELINE|true", "2|pending quarantine|SQL|true",
+                "4|verification|SQL|true"), historyOf(wh), "baselined at 1, then V2 and V4 applied");
         // Day one as it was: rows, partition index, ledger, file ledger, quarantine.
         assertEquals(day1Sum, wh.checksum());
         assertEquals(partition, wh.one("SELECT partition_table || '|' || rows || '|' || run_id FROM _ingest.partition "
@@ -91,7 +91,7 @@ class CatalogUpgradeIT {
 
         AppProcess.Result inspect = wh.app.run("inspect", "--table", "marketplace_orders");
         assertEquals(0, inspect.exitCode(), inspect.toString());
-        assertTrue(inspect.stdout().contains("Bookkeeping schema _ingest: version 2"), inspect.stdout());
+        assertTrue(inspect.stdout().contains("Bookkeeping schema _ingest: version 4"), inspect.stdout());
     }
 
     @Test

@@ -31,6 +31,10 @@ public final class RunSummary {
         UNCHANGED("unchanged"),
         /** {@code --dry-run}: validated, nothing written. */
         DRY_RUN("dry-run"),
+        /** {@code verify}: the partition equals its source (counts and checksums agree). */
+        VERIFIED("verified"),
+        /** {@code verify}: the partition differs from its source; {@code details.verify} says where (exit 3). */
+        DIFFERENT("different"),
         /** The run failed; {@code error} says why. */
         FAILED("failed");
 
