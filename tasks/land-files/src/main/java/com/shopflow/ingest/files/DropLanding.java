@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.Failures;
+import com.shopflow.ingest.core.current.CurrentTable;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
@@ -109,10 +110,11 @@ final class DropLanding {
                     : suspects.size() + " keys may repeat");
             Landing.Published p = landing.publish(new Dedup(List.of(Header.KEY), List.of(Header.SOURCE_FILE, Header.SOURCE_LINE),
                             suspects),
-                    watermark(plan), (c, runId) -> {
+                    watermark(plan), CurrentTable.around(CurrentTable.enabled(feed, config.landing().currentTables(), System.getenv()),
+                            RebuildCurrent.of(feed), iv, (c, runId) -> {
                         FileLedger.replace(c, runId, target(), iv, plan.files(), done);
                         PendingQuarantine.publish(c, runId, target(), iv);
-                    });
+                    }));
             LOG.infof("deduplicated and published in %.1f s", (System.nanoTime() - t1) / 1e9);
             RunSummary s = summary(iv, plan).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())
                     .attempt(landing.attempt()).runId(landing.runId()).phase("plan", (planned - began) / 1_000_000)
