@@ -72,9 +72,20 @@ class VerifyIT {
         assertEquals("equal|0|0|0,different|1|1|2", f.text(f.warehouse, "SELECT string_agg(outcome || '|' || missing || '|' || extra || '|' || different,"
                 + " ',' ORDER BY verified_at) FROM _ingest.verification WHERE target = 'raw.orders'"));
 
-        // Re-landing repairs it.
+        AppProcess.Result inspect = app.run("inspect", "--table", "orders");
+        assertTrue(inspect.stdout().contains("different (1/1/2) "), inspect.stdout());
+
+        // Re-landing repairs it; the current table follows, and equals its rebuild.
         assertEquals(0, app.run(ExtractDbIT.args("orders", DAY1, DAY2)).exitCode());
         assertEquals(0, app.run(verify()).exitCode());
+        assertTrue(app.run("inspect", "--table", "orders").stdout().contains(" equal "));
+        String current = "SELECT count(*) || ':' || md5(string_agg(c::text, ',' ORDER BY id)) FROM raw_current.orders c";
+        String maintained = f.text(f.warehouse, current);
+        assertTrue(maintained.startsWith("3000:"), maintained);
+        AppProcess.Result rebuilt = app.run("rebuild-current", "--table", "orders");
+        assertEquals(0, rebuilt.exitCode(), rebuilt.toString());
+        assertTrue(rebuilt.stdout().contains("3000 keys"), rebuilt.stdout());
+        assertEquals(maintained, f.text(f.warehouse, current));
     }
 
     @Test
