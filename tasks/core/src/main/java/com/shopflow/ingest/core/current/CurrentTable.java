@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
  * {@code raw_current.<table>}: one row per key, the latest version across all partitions of {@code raw.<table>}: the
  * greatest cursor, then the greatest interval end, then start (the partition that saw the row last). Kept in step by
  * {@link #maintain}, inside each publish transaction, with work proportional to the partition: the keys whose current
- * row came from the re-landed interval are recomputed from all partitions through an index on the key, then the new
- * partition's rows are upserted where they are later. {@link #rebuild} recreates it from all partitions.
+ * row came from the re-landed interval and whose new version there is gone or older are recomputed from all partitions
+ * through an index on the key, then the new partition's rows are upserted where they are later (or replace their own
+ * interval's earlier version). {@link #rebuild} recreates it from all partitions.
  *
  * @param table  the raw table's name ({@code orders})
  * @param key    its key column, unique in each partition
@@ -82,6 +83,13 @@ public record CurrentTable(String table, String key, String cursor) {
                 + Identifiers.literal(interval.end().toString()) + "::timestamptz";
     }
 
+    /** The text of a row by column name, so two tables compare whatever their column order. */
+    private static String text(String alias, java.util.Collection<String> columns) {
+        StringJoiner r = new StringJoiner(", ", "ROW(", ")::text");
+        columns.forEach(c -> r.add(alias + "." + Identifiers.quote(c)));
+        return r.toString();
+    }
+
     /** The order of versions, latest first. */
     private String latestFirst(String alias) {
         String p = alias + ".";
@@ -125,20 +133,35 @@ public record CurrentTable(String table, String key, String cursor) {
                 set.add(Identifiers.quote(name) + " = EXCLUDED." + Identifiers.quote(name));
             }
             String k = Identifiers.quote(key);
-            // Keys whose current row came from this interval: their row may be gone or older now, so recompute them from all
-            // partitions (the new one included) by key.
-            s.execute("CREATE TEMP TABLE current_recheck ON COMMIT DROP AS SELECT " + k + " FROM " + qualified() + " WHERE false");
-            s.execute("WITH gone AS (DELETE FROM " + qualified() + " d WHERE " + in("d", interval) + " RETURNING d." + k
-                    + ") INSERT INTO current_recheck SELECT " + k + " FROM gone");
-            int recomputed = s.executeUpdate("INSERT INTO " + qualified() + " (" + cols + ") SELECT DISTINCT ON (r." + k + ") " + rCols
-                    + " FROM " + raw() + " r WHERE r." + k + " IN (SELECT " + k + " FROM current_recheck) ORDER BY r." + k + ", "
-                    + latestFirst("r"));
+            // Keys whose current row came from this interval and whose new version there is gone or older (a row that moved
+            // out, a corrected file): recompute them from all partitions by key. Usually few; found by an anti-join of the
+            // interval's current rows with the new partition, so the cost follows the partition, not the table.
+            // The new partition has no statistics yet: a nested loop over it would compare every pair of rows.
+            s.execute("SET LOCAL enable_nestloop = off");
+            int recheck = s.executeUpdate("CREATE TEMP TABLE current_recheck ON COMMIT DROP AS SELECT c." + k + " FROM " + qualified() + " c WHERE " + in("c", interval)
+                    + " AND NOT EXISTS (SELECT 1 FROM " + raw() + " p WHERE " + in("p", interval) + " AND p." + k + " = c." + k + " AND "
+                    + rank("p") + " >= " + rank("c") + ")");
+            s.execute("RESET enable_nestloop");
+            int recomputed = 0;
+            if (recheck > 0) {
+                // Statistics first: without them the planner takes the temp table for large and scans every partition.
+                s.execute("ANALYZE current_recheck");
+                s.execute("DELETE FROM " + qualified() + " c USING current_recheck g WHERE c." + k + " = g." + k);
+                recomputed = s.executeUpdate("INSERT INTO " + qualified() + " (" + cols + ") SELECT DISTINCT ON (r." + k + ") " + rCols
+                        + " FROM " + raw() + " r WHERE r." + k + " IN (SELECT " + k + " FROM current_recheck) ORDER BY r." + k + ", "
+                        + latestFirst("r"));
+            }
             s.execute("DROP TABLE current_recheck");
-            // Then the new partition's rows, where they are later than the current row of their key.
-            int upserted = s.executeUpdate("INSERT INTO " + qualified() + " AS t (" + cols + ") SELECT " + rCols + " FROM " + raw() + " r WHERE "
-                    + in("r", interval) + " AND r." + k + " IS NOT NULL ON CONFLICT (" + k + ") DO UPDATE SET " + set + " WHERE "
-                    + rank("EXCLUDED") + " > " + rank("t"));
-            LOG.debugf("%s: %d keys recomputed, %d rows taken from %s", qualified(), recomputed, upserted, interval);
+            // Then the new partition's rows: where later than the key's current row, or replacing this interval's own earlier
+            // version of it when that differs. Unchanged rows are filtered out by an index probe each, so an identical re-run
+            // writes (and locks) nothing.
+            String later = rank("r") + " > " + rank("c") + " OR (" + in("c", interval) + " AND " + text("c", rawColumns.keySet()) + " <> "
+                    + text("r", rawColumns.keySet()) + ")";
+            int upserted = s.executeUpdate("INSERT INTO " + qualified() + " AS t (" + cols + ") SELECT " + rCols + " FROM " + raw() + " r LEFT JOIN "
+                    + qualified() + " c ON c." + k + " = r." + k + " WHERE " + in("r", interval) + " AND r." + k + " IS NOT NULL AND (c." + k
+                    + " IS NULL OR " + later + ") ON CONFLICT (" + k + ") DO UPDATE SET " + set + " WHERE " + rank("EXCLUDED") + " > " + rank("t")
+                    + " OR (" + in("t", interval) + " AND " + text("t", rawColumns.keySet()) + " <> " + text("EXCLUDED", rawColumns.keySet()) + ")");
+            LOG.debugf("%s: %d keys rechecked, %d recomputed, %d rows taken from %s", qualified(), recheck, recomputed, upserted, interval);
         }
     }
 
