@@ -102,7 +102,7 @@ public class VerifyFiles implements Callable<Integer> {
             List<String> columns = new ArrayList<>(RawTable.columns(scratch, Catalog.RAW, feed).keySet());
             columns.removeAll(List.of(RawTable.INTERVAL_START, RawTable.INTERVAL_END));
             long read = readDrop(scratch, plan, iv);
-            RowSet source = new RowSet(Failures.Side.FILE, scratch, rows(Identifiers.quote(SCRATCH), columns, null), null, RowSet.KeyType.TEXT);
+            RowSet source = new RowSet(Failures.Side.WAREHOUSE, scratch, rows(Identifiers.quote(SCRATCH), columns, null), null, RowSet.KeyType.TEXT);
             RowSet landed = new RowSet(Failures.Side.WAREHOUSE, landedSide, rows(Identifiers.qualified(Catalog.RAW, feed), columns, iv), null,
                     RowSet.KeyType.TEXT);
             String method = "files re-read with the landing's rules (" + plan.files().size() + " files, " + read
