@@ -83,11 +83,36 @@ public record CurrentTable(String table, String key, String cursor) {
                 + Identifiers.literal(interval.end().toString()) + "::timestamptz";
     }
 
-    /** The text of a row by column name, so two tables compare whatever their column order. */
-    private static String text(String alias, java.util.Collection<String> columns) {
-        StringJoiner r = new StringJoiner(", ", "ROW(", ")::text");
-        columns.forEach(c -> r.add(alias + "." + Identifiers.quote(c)));
-        return r.toString();
+    /** Types whose equality is equality of their text (so "unchanged" means byte-identical): compared as they are. */
+    private static final java.util.Set<String> EXACT = java.util.Set.of("smallint", "integer", "bigint", "boolean", "text", "uuid", "date",
+            "bytea", "timestamp with time zone", "timestamp without time zone");
+
+    /**
+     * A row's data values by column name (so two tables compare whatever their column order), for IS DISTINCT FROM:
+     * columns of {@link #EXACT} types as they are (cheap), all others together as the text of a row, since their
+     * equality is looser than their text (numeric 1.0 = 1.00, jsonb, -0 = 0) or missing (json).
+     */
+    private static String values(String alias, Map<String, String> columns) {
+        StringJoiner exact = new StringJoiner(", ", "(", ")");
+        StringJoiner rest = new StringJoiner(", ", "ROW(", ")::text");
+        boolean anyRest = false;
+        for (var e : columns.entrySet()) {
+            if (e.getKey().equals(RawTable.INTERVAL_START) || e.getKey().equals(RawTable.INTERVAL_END)) {
+                continue;
+            }
+            String col = alias + "." + Identifiers.quote(e.getKey());
+            String type = e.getValue().replaceAll("\\(.*\\)", "");
+            if (EXACT.contains(type) || type.equals("character varying")) {
+                exact.add(col);
+            } else {
+                rest.add(col);
+                anyRest = true;
+            }
+        }
+        if (anyRest) {
+            exact.add(rest.toString());
+        }
+        return "ROW" + exact;
     }
 
     /** The order of versions, latest first. */
@@ -155,12 +180,12 @@ public record CurrentTable(String table, String key, String cursor) {
             // Then the new partition's rows: where later than the key's current row, or replacing this interval's own earlier
             // version of it when that differs. Unchanged rows are filtered out by an index probe each, so an identical re-run
             // writes (and locks) nothing.
-            String later = rank("r") + " > " + rank("c") + " OR (" + in("c", interval) + " AND " + text("c", rawColumns.keySet()) + " <> "
-                    + text("r", rawColumns.keySet()) + ")";
+            String later = rank("r") + " > " + rank("c") + " OR (" + in("c", interval) + " AND " + values("c", rawColumns) + " IS DISTINCT FROM "
+                    + values("r", rawColumns) + ")";
             int upserted = s.executeUpdate("INSERT INTO " + qualified() + " AS t (" + cols + ") SELECT " + rCols + " FROM " + raw() + " r LEFT JOIN "
                     + qualified() + " c ON c." + k + " = r." + k + " WHERE " + in("r", interval) + " AND r." + k + " IS NOT NULL AND (c." + k
                     + " IS NULL OR " + later + ") ON CONFLICT (" + k + ") DO UPDATE SET " + set + " WHERE " + rank("EXCLUDED") + " > " + rank("t")
-                    + " OR (" + in("t", interval) + " AND " + text("t", rawColumns.keySet()) + " <> " + text("EXCLUDED", rawColumns.keySet()) + ")");
+                    + " OR (" + in("t", interval) + " AND " + values("t", rawColumns) + " IS DISTINCT FROM " + values("EXCLUDED", rawColumns) + ")");
             LOG.debugf("%s: %d keys rechecked, %d recomputed, %d rows taken from %s", qualified(), recheck, recomputed, upserted, interval);
         }
     }

@@ -207,6 +207,28 @@ class CurrentTableTest {
     }
 
     @Test
+    void aValueThatIsEqualButWrittenOtherwiseStillReplacesItsOwnIntervalsRow() throws Exception {
+        String db = "current_numeric";
+        pg.createDatabase(db);
+        Shape shape = new Shape(List.of(new Column("id", "bigint"), new Column("amount", "numeric"), new Column("updated_at", "timestamp with time zone")));
+        for (String amount : List.of("1.0", "1.00")) {
+            Landing.Request r = new Landing.Request("test", "t", shape, List.of(), day(0), SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
+                    Duration.ofSeconds(30));
+            try (Landing l = Landing.open(wh(db), r)) {
+                l.stage("FORMAT csv", List.of("id", "amount", "updated_at", "_interval_start", "_interval_end"), out -> {
+                    out.write(("1," + amount + "," + day(0).start() + "," + day(0).start() + "," + day(0).end() + "\n").getBytes(StandardCharsets.UTF_8));
+                    return new Landing.ChunkResult("\"all\"", 1, false);
+                });
+                l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, CurrentTable.around(true, CURRENT, day(0), null));
+            }
+        }
+        // numeric 1.0 = 1.00, but the partition now says 1.00: so must the current table, as its rebuild would.
+        assertEquals("1.00", text(db, "SELECT amount::text FROM raw_current.t"));
+        String maintained = current(db);
+        assertEquals(maintained, rebuilt(db));
+    }
+
+    @Test
     void enabledByDefaultForTheShopFlowTablesAndSwitchedPerTable() {
         List<String> defaults = CurrentTable.DEFAULT_TABLES;
         assertTrue(CurrentTable.enabled("orders", defaults, Map.of()));
