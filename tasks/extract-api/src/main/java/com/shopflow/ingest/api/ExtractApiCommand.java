@@ -121,8 +121,7 @@ public class ExtractApiCommand implements Callable<Integer> {
                 long publishing = System.nanoTime();
                 Landing.Published p = landing.publish(new Dedup(List.of("id"), List.of("updated_at")),
                         out.watermark() == null ? null : out.watermark().toString(),
-                        CurrentTable.around(CurrentTable.enabled(TABLE, config.landing().currentTables(), System.getenv()), RebuildCurrent.PRODUCTS, iv,
-                                (c, runId) -> {
+                        CurrentTable.around(config.landing(), RebuildCurrent.PRODUCTS, iv, (c, runId) -> {
                             try (var up = c.prepareStatement("UPDATE _ingest.load_run SET requests = ? WHERE run_id = ?")) {
                                 up.setLong(1, stats.requests);
                                 up.setObject(2, runId);

@@ -111,8 +111,7 @@ public class ExtractDbCommand implements Callable<Integer> {
         TableSpec spec = described.spec();
         Landing.Published p = landing.publish(mayRepeat ? new Dedup(List.of(spec.key()), List.of(spec.cursor())) : null,
                 last == null ? null : last.cursorInstant().toString(),
-                CurrentTable.around(CurrentTable.enabled(table, config.landing().currentTables(), System.getenv()),
-                        new CurrentTable(table, spec.key(), spec.cursor()), interval, null));
+                CurrentTable.around(config.landing(), new CurrentTable(table, spec.key(), spec.cursor()), interval, null));
         return new RunSummary("extract-db", "raw." + table, interval)
                 .rows(p.rows())
                 .partition(p.partitionTable())

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.Failures;
-import com.shopflow.ingest.core.current.CurrentTable;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.current.CurrentTable;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.config.DbSettings;
@@ -110,8 +110,7 @@ final class DropLanding {
                     : suspects.size() + " keys may repeat");
             Landing.Published p = landing.publish(new Dedup(List.of(Header.KEY), List.of(Header.SOURCE_FILE, Header.SOURCE_LINE),
                             suspects),
-                    watermark(plan), CurrentTable.around(CurrentTable.enabled(feed, config.landing().currentTables(), System.getenv()),
-                            RebuildCurrent.of(feed), iv, (c, runId) -> {
+                    watermark(plan), CurrentTable.around(config.landing(), RebuildCurrent.of(feed), iv, (c, runId) -> {
                         FileLedger.replace(c, runId, target(), iv, plan.files(), done);
                         PendingQuarantine.publish(c, runId, target(), iv);
                     }));

@@ -69,6 +69,12 @@ public record CurrentTable(String table, String key, String cursor) {
         };
     }
 
+    /** {@link #around(boolean, CurrentTable, Interval, Landing.PublishHook)}, on when the configuration says so for its table. */
+    public static Landing.PublishHook around(com.shopflow.ingest.core.config.IngestConfig.Landing config, CurrentTable current, Interval interval,
+                                             Landing.PublishHook then) {
+        return around(enabled(current.table(), config.currentTables(), System.getenv()), current, interval, then);
+    }
+
     String qualified() {
         return Identifiers.qualified(SCHEMA, table);
     }
