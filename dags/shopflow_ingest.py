@@ -29,6 +29,11 @@ A cleared task or run lands its run's interval again. Any other interval fails a
 (default 1: yesterday's interval) with the same chunking; the replace is idempotent, so a row committed
 up to one interval late is in the warehouse after the next run.
 
+**Verification (optional).** `SHOPFLOW_VERIFY_RELAND=true` adds `verify_db_<table>` after each re-land: it compares
+the re-landed partition(s) with the source (`extract-db verify`, counts and checksums computed by each database) and
+fails with exit 3, not retried, naming the keys that differ. The trailing day is settled by then, so a difference
+is a real one rather than a row still being written.
+
 **Scale-out.** `SHOPFLOW_DB_CHUNKS=orders=4` splits each `orders` interval into 4 sub-intervals, each its own
 partition and pod. The concrete `--start/--end` values are computed by
 upstream `plan_extract_db_<table>` and `plan_reland_db_<table>` tasks, since
@@ -93,7 +98,8 @@ def plan(table: str, family: str):
             windows = [(a, b) for a, b in intervals.trailing(data_interval_start, data_interval_end,
                                                              timedelta(days=settings.lookback_days))
                        if a >= settings.start_date]
-        return intervals.arguments("--table", table, [c for a, b in windows for c in intervals.split(a, b, parts)])
+        arguments = intervals.arguments("--table", table, [c for a, b in windows for c in intervals.split(a, b, parts)])
+        return [["verify", *a] for a in arguments] if family == "verify_db" else arguments
 
     return PlanOperator(task_id=f"plan_{family}_{table}", python_callable=planned, retries=settings.retries.retries,
                         retry_delay=settings.retries.delay,
@@ -122,9 +128,14 @@ with DAG(
                             ).expand(arguments=plan(table, "extract_db"))
         if relanding:
             reland_id = f"reland_db_{table}"
-            factory.partial(launch(settings, EXTRACT_DB, table, reland_id, mapped=True,
-                                   doc=f"Re-lands the trailing interval(s) of `{table}` so late commits arrive.")
-                            ).expand(arguments=plan(table, "reland_db"))
+            reland = factory.partial(launch(settings, EXTRACT_DB, table, reland_id, mapped=True,
+                                            doc=f"Re-lands the trailing interval(s) of `{table}` so late commits arrive.")
+                                     ).expand(arguments=plan(table, "reland_db"))
+            if settings.verify_reland:
+                reland >> factory.partial(launch(settings, EXTRACT_DB, table, f"verify_db_{table}", mapped=True,
+                                                 doc=f"Compares the re-landed partition(s) of `{table}` with the source "
+                                                     "(`extract-db verify`); exit 3 names the keys that differ.")
+                                          ).expand(arguments=plan(table, "verify_db"))
 
     factory.single(launch(settings, EXTRACT_API, "products", "extract_api_products", mapped=False,
                           doc="Lands the products updated in this interval from the catalog API (rate-limited pool)."))

@@ -93,6 +93,9 @@ class Settings:
     db_tables: tuple[str, ...] = DB_TABLES
     db_chunks: Mapping[str, int] = field(default_factory=dict)
     lookback_days: int = 1
+    #: Also run ``extract-db verify`` on each re-landed interval, right after its re-land (off by default: it reads the
+    #: interval on the source once more). A difference fails the task with exit 3, not retried.
+    verify_reland: bool = False
     source_db_pool: str = "shopflow_source_db"
     products_api_pool: str = "products_api"
     file_drop_pool: str = "default_pool"
@@ -149,6 +152,7 @@ class Settings:
             db_tables=tables,
             db_chunks=chunks,
             lookback_days=e.integer("SHOPFLOW_LOOKBACK_DAYS", d.lookback_days, minimum=0),
+            verify_reland=e.flag("SHOPFLOW_VERIFY_RELAND", d.verify_reland),
             source_db_pool=e.text("SHOPFLOW_POOL_SOURCE_DB", d.source_db_pool),
             products_api_pool=e.text("SHOPFLOW_POOL_PRODUCTS_API", d.products_api_pool),
             file_drop_pool=e.text("SHOPFLOW_POOL_FILE_DROP", d.file_drop_pool),

@@ -78,6 +78,18 @@ def test_no_lookback_means_no_reland_tasks(dag_loader):
     assert not [t for t in dag.task_ids if "reland" in t]
 
 
+def test_verify_after_reland_is_off_by_default_and_verifies_exactly_the_relanded_partitions(dag_loader):
+    assert not [t for t in dag_loader().task_ids if "verify" in t]
+    dag = dag_loader(SHOPFLOW_VERIFY_RELAND="true", SHOPFLOW_DB_CHUNKS="orders=2")
+    verify = dag.get_task("verify_db_orders")
+    assert verify.upstream_task_ids == {"plan_verify_db_orders", "reland_db_orders"}
+    assert verify.pool == "shopflow_source_db"
+    args = dag.get_task("plan_verify_db_orders").python_callable(data_interval_start=D, data_interval_end=D.add(days=1))
+    reland = dag.get_task("plan_reland_db_orders").python_callable(data_interval_start=D, data_interval_end=D.add(days=1))
+    assert args == [["verify", *a] for a in reland] and len(args) == 2
+    assert not [t for t in dag_loader(SHOPFLOW_VERIFY_RELAND="true", SHOPFLOW_LOOKBACK_DAYS="0").task_ids if "verify" in t]
+
+
 def test_chunked_table_is_mapped_over_concrete_arguments(dag_loader):
     dag = dag_loader(SHOPFLOW_DB_CHUNKS="orders=4", SHOPFLOW_LOOKBACK_DAYS="1")
     mapped = dag.get_task("extract_db_orders")

@@ -26,6 +26,11 @@ public enum ErrorCode {
     NOT_READY(1, Retry.NEXT_ATTEMPT),
     /** Malformed input beyond tolerance: a retry against the same input fails the same way. */
     DATA(3, Retry.NEVER),
+    /**
+     * {@code verify}: the landed partition differs from what its source holds for the interval now (the report says
+     * where). Re-landing the interval is the usual fix; retrying the comparison finds the same.
+     */
+    DIFFERENT(3, Retry.NEVER),
     /** A schema change the table's policy refuses (dropped column, incompatible type). */
     SCHEMA(4, Retry.NEVER),
     /** An unclassified failure whose cause chain shows a broken wire (an I/O error): a retry may succeed. */

@@ -92,7 +92,9 @@ public final class Demo {
                     "PRODUCTS_API_URL", api.url(), "PRODUCTS_API_TOKEN", TOKEN, "FILE_DROP_DIR", work.resolve("drop").toString(),
                     "INGEST_LANDING_CHUNK_ROWS", "2000"));
             backfill();
-            return report();
+            Proof proof = new Proof(launcher, pg, this::say);
+            proof.run(DB_TABLES, start(FIRST.plusDays(DAYS - 1)), start(FIRST.plusDays(DAYS)), start(FIRST.plusDays(2)), start(FIRST.plusDays(3)));
+            return report(proof);
         } finally {
             pool.shutdownNow();
             if (api != null) {
@@ -220,6 +222,10 @@ public final class Demo {
         return String.format(Locale.ROOT, "%s: %-45s %6d rows%s", day, label, o.field("rows"), extra);
     }
 
+    static List<String> argsOf(List<String> what, Instant start, Instant end) {
+        return args(what, start, end);
+    }
+
     private static List<String> args(List<String> what, Instant start, Instant end) {
         List<String> a = new ArrayList<>(what);
         a.addAll(List.of("--start", start.atOffset(ZoneOffset.UTC).toString().replace("Z", "+00:00"), "--end",
@@ -227,10 +233,10 @@ public final class Demo {
         return a;
     }
 
-    private int report() throws Exception {
-        List<String> mismatches = new ArrayList<>();
+    private int report(Proof proof) throws Exception {
+        List<String> mismatches = new ArrayList<>(proof.mismatches);
         Map<String, Map<LocalDate, String>> cells = new TreeMap<>();
-        int checked = 0;
+        int checked = proof.checked;
         try (Connection shop = pg.connect("shop"); Connection wh = pg.connect("warehouse")) {
             // Database tables: the latest landed version of every row equals the source as it is now.
             for (String table : DB_TABLES) {

@@ -12,6 +12,7 @@ import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.Lineage;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.cli.TaskRunner;
+import com.shopflow.ingest.core.current.CurrentTable;
 import com.shopflow.ingest.core.config.DbSettings;
 import com.shopflow.ingest.core.config.IngestConfig;
 import com.shopflow.ingest.core.landing.Column;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Option;
  * {@code payload jsonb}, at most one row per id (the latest {@code updated_at} wins).
  */
 @TopCommand
-@Command(name = "extract-api", mixinStandardHelpOptions = true, subcommands = InspectCommand.class,
+@Command(name = "extract-api", mixinStandardHelpOptions = true, subcommands = {InspectCommand.class, RebuildCurrent.class},
         description = "Lands the products catalog API into raw.products for one interval.",
         exitCodeListHeading = ExitCodeHelp.HEADING)
 public class ExtractApiCommand implements Callable<Integer> {
@@ -127,14 +128,15 @@ public class ExtractApiCommand implements Callable<Integer> {
                 ProductsExtraction.Outcome out = new ProductsExtraction(landing, source, quarantine, TARGET, iv, limits, retry, stats).run();
                 long publishing = System.nanoTime();
                 Landing.Published p = landing.publish(new Dedup(List.of("id"), List.of("updated_at")),
-                        out.watermark() == null ? null : out.watermark().toString(), (c, runId) -> {
+                        out.watermark() == null ? null : out.watermark().toString(),
+                        CurrentTable.around(config.landing(), RebuildCurrent.PRODUCTS, iv, (c, runId) -> {
                             try (var up = c.prepareStatement("UPDATE _ingest.load_run SET requests = ? WHERE run_id = ?")) {
                                 up.setLong(1, stats.requests);
                                 up.setObject(2, runId);
                                 up.executeUpdate();
                             }
                             quarantine.publish(c, runId);
-                        });
+                        }));
                 return summary(iv, stats, waits).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())
                         .attempt(landing.attempt()).runId(landing.runId())
                         .phase("stage", (publishing - staging) / 1_000_000).phase("publish", (System.nanoTime() - publishing) / 1_000_000)

@@ -14,6 +14,7 @@ import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.cli.TaskRunner;
 import com.shopflow.ingest.core.config.DbSettings;
 import com.shopflow.ingest.core.config.IngestConfig;
+import com.shopflow.ingest.core.current.CurrentTable;
 import com.shopflow.ingest.core.landing.Checkpoint;
 import com.shopflow.ingest.core.landing.Dedup;
 import com.shopflow.ingest.core.landing.Landing;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
 
 /** {@code extract-db --table T --start S --end E}: lands the rows of T whose cursor is in [S, E) as partition (S, E) of raw.T. */
 @TopCommand
-@Command(name = "extract-db", mixinStandardHelpOptions = true, version = "extract-db 0.1.0", subcommands = InspectCommand.class,
+@Command(name = "extract-db", mixinStandardHelpOptions = true, version = "extract-db 0.1.0", subcommands = {InspectCommand.class, VerifyCommand.class, RebuildCurrent.class},
         description = "Lands the rows of a source table whose cursor (updated_at) is in [start, end) as one partition of raw.<table>.",
         exitCodeListHeading = ExitCodeHelp.HEADING)
 public class ExtractDbCommand implements Callable<Integer> {
@@ -145,8 +146,10 @@ public class ExtractDbCommand implements Callable<Integer> {
         long publishing = System.nanoTime();
         KeysetPosition last = KeysetPosition.fromJson(cp.position());
         boolean mayRepeat = cp.snapshots() > 1 || !described.keyUnique() || !tables.singleSnapshot();
-        Landing.Published p = landing.publish(mayRepeat ? new Dedup(List.of(described.spec().key()), List.of(described.spec().cursor())) : null,
-                last == null ? null : last.cursorInstant().toString(), null);
+        TableSpec spec = described.spec();
+        Landing.Published p = landing.publish(mayRepeat ? new Dedup(List.of(spec.key()), List.of(spec.cursor())) : null,
+                last == null ? null : last.cursorInstant().toString(),
+                CurrentTable.around(config.landing(), new CurrentTable(table, spec.key(), spec.cursor()), interval, null));
         return new RunSummary("extract-db", "raw." + table, interval)
                 .rows(p.rows())
                 .partition(p.partitionTable())

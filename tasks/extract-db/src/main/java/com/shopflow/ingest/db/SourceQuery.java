@@ -38,17 +38,30 @@ record SourceQuery(SourceTable table, RawSchema schema, Interval interval) {
         return List.of("smallint", "integer", "bigint").contains(keyType());
     }
 
+    /** The value of raw column {@code p} as the landing takes it from the source: as is, as text, cast, or NULL. */
+    String value(RawSchema.Planned p) {
+        String name = p.raw().quoted();
+        SourceColumn src = table.column(p.raw().name());
+        return switch (p.source()) {
+            case SAME -> src != null && !src.builtin() ? name + "::text" : name;
+            case CAST -> name + "::" + p.raw().type();
+            case NULL -> "NULL::" + p.raw().type();
+        };
+    }
+
+    /** The predicate of the interval on the source's cursor (the cursor's index serves it). */
+    String intervalWhere() {
+        boolean tz = cursorWithTimeZone();
+        String cursor = Identifiers.quote(table.spec().cursor());
+        return cursor + " >= " + bound(Identifiers.literal(interval.start().toString()) + "::timestamptz", tz) + " AND " + cursor + " < "
+                + bound(Identifiers.literal(interval.end().toString()) + "::timestamptz", tz);
+    }
+
     String copySql(KeysetPosition after, int limit) {
         TableSpec spec = table.spec();
         StringJoiner select = new StringJoiner(", ");
         for (RawSchema.Planned p : schema.columns()) {
-            String name = p.raw().quoted();
-            SourceColumn src = table.column(p.raw().name());
-            select.add(switch (p.source()) {
-                case SAME -> src != null && !src.builtin() ? name + "::text" : name;
-                case CAST -> name + "::" + p.raw().type();
-                case NULL -> "NULL::" + p.raw().type();
-            });
+            select.add(value(p));
         }
         String cursor = Identifiers.quote(spec.cursor());
         String key = Identifiers.quote(spec.key());
@@ -77,11 +90,7 @@ record SourceQuery(SourceTable table, RawSchema schema, Interval interval) {
 
     String countSql() {
         TableSpec spec = table.spec();
-        boolean tz = cursorWithTimeZone();
-        String cursor = Identifiers.quote(spec.cursor());
-        return "SELECT count(*) FROM " + Identifiers.qualified(spec.schema(), spec.sourceTable()) + " WHERE " + cursor + " >= "
-                + bound(Identifiers.literal(interval.start().toString()) + "::timestamptz", tz) + " AND " + cursor + " < "
-                + bound(Identifiers.literal(interval.end().toString()) + "::timestamptz", tz);
+        return "SELECT count(*) FROM " + Identifiers.qualified(spec.schema(), spec.sourceTable()) + " WHERE " + intervalWhere();
     }
 
     /**

@@ -7,6 +7,7 @@ import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.RetryPolicy;
+import com.shopflow.ingest.core.current.CurrentTable;
 import com.shopflow.ingest.core.cli.IntervalOptions;
 import com.shopflow.ingest.core.cli.RunSummary;
 import com.shopflow.ingest.core.config.DbSettings;
@@ -114,10 +115,10 @@ final class DropLanding {
                     : suspects.size() + " keys may repeat");
             Landing.Published p = landing.publish(new Dedup(List.of(Header.KEY), List.of(Header.SOURCE_FILE, Header.SOURCE_LINE),
                             suspects),
-                    watermark(plan), (c, runId) -> {
+                    watermark(plan), CurrentTable.around(config.landing(), RebuildCurrent.of(feed), iv, (c, runId) -> {
                         FileLedger.replace(c, runId, target(), iv, plan.files(), done);
                         pending.publish(c, runId);
-                    });
+                    }));
             LOG.infof("deduplicated and published in %.1f s", (System.nanoTime() - t1) / 1e9);
             RunSummary s = summary(iv, plan).rows(p.rows()).partition(p.partitionTable()).schemaVersion(p.schemaVersion())
                     .attempt(landing.attempt()).runId(landing.runId()).phase("plan", (planned - began) / 1_000_000)

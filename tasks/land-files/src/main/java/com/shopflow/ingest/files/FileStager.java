@@ -198,7 +198,7 @@ final class FileStager implements StagingLoop.Source {
         int n = 0;
         while (n < chunkRecords && c.next()) {
             n++;
-            String problem = problem(c);
+            String problem = problem(c, config, utf8);
             if (problem == null) {
                 copy.write(r, c.keyField);
                 good++;
@@ -213,8 +213,8 @@ final class FileStager implements StagingLoop.Source {
         return new long[] {good, bad};
     }
 
-    /** Why the current record cannot land, or null. */
-    private String problem(FileCursor c) {
+    /** Why the current record cannot land, or null (also {@code verify}'s rule: it must quarantine what the landing did). */
+    static String problem(FileCursor c, FilesConfig config, Utf8 utf8) {
         CsvReader r = c.reader;
         String e = r.error();
         if (e != null) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code land-files --feed marketplace_orders --start S --end E}: the partner's drop into one raw partition. */
 @TopCommand
-@Command(name = "land-files", mixinStandardHelpOptions = true, subcommands = InspectCommand.class,
+@Command(name = "land-files", mixinStandardHelpOptions = true, subcommands = {InspectCommand.class, VerifyFiles.class, RebuildCurrent.class},
         description = "Lands the date folders of FILE_DROP_DIR/<feed> whose date is in [start, end) as one partition of raw.<feed>.",
         exitCodeListHeading = ExitCodeHelp.HEADING)
 public class LandFilesCommand implements Callable<Integer> {

@@ -31,7 +31,7 @@ public final class ExitCodeHelp {
             byExit.computeIfAbsent(c.exitCode(), k -> new ArrayList<>()).add(c);
         }
         Map<String, String> lines = new LinkedHashMap<>();
-        lines.put("0", "the partition is landed (or --dry-run reported)");
+        lines.put("0", "the partition is landed (or --dry-run reported; verify: it equals its source)");
         byExit.forEach((exit, codes) -> {
             List<String> parts = new ArrayList<>();
             for (ErrorCode.Retry r : ErrorCode.Retry.values()) {

@@ -49,8 +49,9 @@ public class InspectCommand implements Callable<Integer> {
                     ? " (this build migrates it to " + Catalog.VERSION + " on its next run)" : version > Catalog.VERSION
                     ? " (newer than this build's " + Catalog.VERSION + ")" : ""));
             out.println("Partitions of " + target + " (most recent " + limit + " intervals)");
-            out.printf("%-25s %-25s %10s %8s %-10s %11s %-20s %s%n", "interval_start", "interval_end", "rows", "attempts", "last",
-                    "quarantined", "published_at", "last error");
+            boolean verifications = Verifications.present(c);
+            out.printf("%-25s %-25s %10s %8s %-10s %11s %-20s %-32s %s%n", "interval_start", "interval_end", "rows", "attempts", "last",
+                    "quarantined", "published_at", "last verified", "last error");
             try (PreparedStatement ps = c.prepareStatement("""
                     WITH runs AS (
                       SELECT interval_start, interval_end, count(*) AS attempts,
@@ -71,9 +72,10 @@ public class InspectCommand implements Callable<Integer> {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String err = rs.getString(8);
-                        out.printf("%-25s %-25s %10s %8d %-10s %11d %-20s %s%n", rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant(),
+                        out.printf("%-25s %-25s %10s %8d %-10s %11d %-20s %-32s %s%n", rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant(),
                                 rs.getObject(3) == null ? "-" : rs.getLong(3), rs.getInt(4), rs.getString(5), rs.getLong(6),
                                 rs.getTimestamp(7) == null ? "not published" : rs.getTimestamp(7).toInstant().toString().substring(0, 19),
+                                verifications ? Verifications.last(c, target, rs.getTimestamp(1), rs.getTimestamp(2)) : "never",
                                 "failed".equals(rs.getString(5)) && err != null ? err.lines().findFirst().orElse("") : "");
                     }
                 }

@@ -36,6 +36,10 @@ public final class RunSummary {
          * not landed again. Only in {@code details.partitions}, never the run's own outcome.
          */
         SKIPPED("skipped"),
+        /** {@code verify}: the partition equals its source (counts and checksums agree). */
+        VERIFIED("verified"),
+        /** {@code verify}: the partition differs from its source; {@code details.verify} says where (exit 3). */
+        DIFFERENT("different"),
         /** The run failed; {@code error} says why. */
         FAILED("failed");
 

@@ -89,6 +89,13 @@ public interface IngestConfig {
         @WithDefault("10")
         int progressSeconds();
 
+        /**
+         * Raw tables that keep {@code raw_current.<table>} (the latest version of each key), updated in each publish
+         * transaction; {@code none} for no table. {@code INGEST_CURRENT_<TABLE>=on|off} overrides it for one table.
+         */
+        @WithDefault("orders,customers,order_items,products,marketplace_orders")
+        java.util.List<String> currentTables();
+
         /** Schema-change policy per raw table: {@code ingest.landing.schema-policy.orders=fail|null-fill|cast}. */
         Map<String, String> schemaPolicy();
     }

@@ -20,9 +20,9 @@ public final class Catalog {
     public static final String PARTITIONS = "raw_partitions";
     public static final String INGEST = "_ingest";
     /** The migrations this build ships, in order; a test checks this list against the resource folder. */
-    static final List<String> MIGRATIONS = List.of("V1__baseline.sql", "V2__pending_quarantine.sql");
-    /** The schema version this build needs: the last of {@link #MIGRATIONS}. */
-    public static final int VERSION = MIGRATIONS.size();
+    static final List<String> MIGRATIONS = List.of("V1__baseline.sql", "V2__pending_quarantine.sql", "V3__verification.sql");
+    /** The schema version this build needs: the number of the last of {@link #MIGRATIONS} (numbers may have gaps). */
+    public static final int VERSION = Integer.parseInt(MIGRATIONS.get(MIGRATIONS.size() - 1).replaceAll("^V(\\d+)__.*", "$1"));
     static final String HISTORY = "flyway_schema_history";
 
     private Catalog() {

@@ -101,6 +101,21 @@ public final class RawTable {
         return changes;
     }
 
+    /**
+     * Where each existing data column of the raw table would come from in a run against {@code shape} (same, cast or
+     * NULL), in table order, without changing anything; empty when the raw table does not exist ({@code verify}).
+     */
+    public static List<RawSchema.Planned> planned(Connection c, String table, Shape shape, List<Column> metadata, SchemaPolicy policy)
+            throws SQLException {
+        Map<String, String> existing = columns(c, Catalog.RAW, table);
+        if (existing.isEmpty()) {
+            return List.of();
+        }
+        List<RawSchema.Planned> plan = new ArrayList<>();
+        plan(table, shape, metadata, policy, existing, Identifiers.qualified(Catalog.RAW, table), plan, new ArrayList<>(), new ArrayList<>());
+        return plan.stream().filter(p -> existing.containsKey(p.raw().name())).toList();
+    }
+
     /** Decides the plan for an existing raw table; returns the DDL to run, runs nothing. */
     private static List<String> plan(String table, Shape shape, List<Column> metadata, SchemaPolicy policy,
                                      Map<String, String> existing, String qualified, List<RawSchema.Planned> plan,

@@ -46,7 +46,7 @@ class LandingTest {
                 b.append(1).append(',').append(value + 100 + i).append(',').append(interval.start().plusSeconds(i + 1)).append(',')
                         .append(interval.start()).append(',').append(interval.end()).append('\n');
             }
-            StagingLoop.run(l, new Rows(List.of(b.toString()), List.of("id", "v", "updated_at", "_interval_start", "_interval_end"), -1),
+            StagingLoop.run(l, new CsvChunks(List.of(b.toString()), List.of("id", "v", "updated_at", "_interval_start", "_interval_end"), -1),
                     1, RetryPolicy.of(1, 1, 1));
             return l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, null);
         }
@@ -166,57 +166,6 @@ class LandingTest {
         }
     }
 
-    /**
-     * A source of ready chunks (CSV text, one per entry); chunk {@code failAt} fails once after half its bytes, as a
-     * broken wire would. Its position is the chunk's index.
-     */
-    static final class Rows implements StagingLoop.Source {
-        final List<String> chunks;
-        final List<String> columns;
-        int failAt;
-        int next;
-        int resumes;
-
-        Rows(List<String> chunks, List<String> columns, int failAt) {
-            this.chunks = chunks;
-            this.columns = columns;
-            this.failAt = failAt;
-        }
-
-        @Override
-        public Failures.Side side() {
-            return Failures.Side.SOURCE_DB;
-        }
-
-        @Override
-        public void resume(Checkpoint from) {
-            resumes++;
-            next = from.atStart() ? 0 : Integer.parseInt(from.position()) + 1;
-        }
-
-        @Override
-        public StagingLoop.Copy next(Checkpoint from, StagingLoop.Settled settled) {
-            return next < chunks.size() ? new StagingLoop.Copy("FORMAT csv", columns) : null;
-        }
-
-        @Override
-        public StagingLoop.Written write(Checkpoint from, OutputStream out) throws IOException {
-            byte[] b = chunks.get(next).getBytes(StandardCharsets.UTF_8);
-            if (next == failAt) {
-                failAt = -1;
-                out.write(b, 0, b.length / 2);
-                throw new java.net.SocketException("connection reset (planned)");
-            }
-            out.write(b);
-            long rows = chunks.get(next).lines().count();
-            return new StagingLoop.Written(String.valueOf(next++), rows, false);
-        }
-
-        @Override
-        public void reset() {
-        }
-    }
-
     @Test
     void theLoopRecoversAFailedChunkFromTheCheckpointOnTwoLanes() throws Exception {
         pg.createDatabase(db);
@@ -231,7 +180,7 @@ class LandingTest {
             }
             chunks.add(b.toString());
         }
-        Rows source = new Rows(chunks, List.of("id", "v", "updated_at"), 5);
+        CsvChunks source = new CsvChunks(chunks, List.of("id", "v", "updated_at"), 5);
         try (Landing l = Landing.open(wh, r)) {
             Checkpoint done = StagingLoop.run(l, source, 2, RetryPolicy.of(3, 1, 1));
             assertEquals(9, done.chunks());
@@ -253,7 +202,7 @@ class LandingTest {
         pg.createDatabase(db);
         Landing.Request r = new Landing.Request("test", "t", SHAPE, List.of(), DAY, SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
                 Duration.ofSeconds(30));
-        Rows bad = new Rows(List.of("1,1," + DAY.start() + "\n", "2,not-a-number," + DAY.start() + "\n"), List.of("id", "v", "updated_at"), -1);
+        CsvChunks bad = new CsvChunks(List.of("1,1," + DAY.start() + "\n", "2,not-a-number," + DAY.start() + "\n"), List.of("id", "v", "updated_at"), -1);
         try (Landing l = Landing.open(wh, r)) {
             com.shopflow.ingest.core.IngestException e = org.junit.jupiter.api.Assertions.assertThrows(
                     com.shopflow.ingest.core.IngestException.class, () -> StagingLoop.run(l, bad, 2, RetryPolicy.of(3, 1, 1)));
