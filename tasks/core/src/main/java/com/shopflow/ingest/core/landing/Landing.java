@@ -184,7 +184,7 @@ public final class Landing implements AutoCloseable {
 
     /** Staging on {@code count} connections from the current checkpoint ({@link StagingLoop} opens and closes them). */
     StagingLanes lanes(int count) {
-        return new StagingLanes(checkpoints, staging, warehouse, request.task(), count);
+        return new StagingLanes(checkpoints, staging, session, count);
     }
 
     /** After a failed chunk: reconnects (and locks) if needed and reads the durable checkpoint back. */

@@ -1,6 +1,5 @@
 package com.shopflow.ingest.core.landing;
 
-import com.shopflow.ingest.core.config.DbSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.Connection;
@@ -39,6 +38,7 @@ public final class StagingLanes implements AutoCloseable {
     private record End(Checkpoint reached) implements Item {
     }
 
+    private final WarehouseSession session;
     private final CheckpointStore checkpoints;
     private final StagingTable staging;
     private final BlockingQueue<byte[]> pool;
@@ -48,7 +48,8 @@ public final class StagingLanes implements AutoCloseable {
     private Checkpoint handedOut;
     private volatile Exception failure;
 
-    StagingLanes(CheckpointStore checkpoints, StagingTable staging, DbSettings warehouse, String task, int count) {
+    StagingLanes(CheckpointStore checkpoints, StagingTable staging, WarehouseSession session, int count) {
+        this.session = session;
         this.checkpoints = checkpoints;
         this.staging = staging;
         Checkpoint from = checkpoints.current();
@@ -57,12 +58,12 @@ public final class StagingLanes implements AutoCloseable {
         int n = Math.max(1, Math.min(MAX_LANES, count));
         this.pool = new ArrayBlockingQueue<>(n * QUEUED_PER_LANE + n);
         for (int i = 0; i < n * QUEUED_PER_LANE + n; i++) {
-            pool.add(new byte[BLOCK]);
+            pool.add(session.block(BLOCK));
         }
         this.lanes = new Lane[n];
         try {
             for (int i = 0; i < n; i++) {
-                lanes[i] = new Lane(i, warehouse.connect("shopflow-ingest/" + task + "-lane" + i));
+                lanes[i] = new Lane(i, session.laneConnection(i));
             }
         } catch (RuntimeException e) {
             close();
@@ -113,9 +114,14 @@ public final class StagingLanes implements AutoCloseable {
         }
     }
 
-    /** Stops every lane; chunks not committed are rolled back. */
+    /**
+     * Stops every lane; chunks not committed are rolled back. After a clean end (every chunk committed, no failure) the
+     * lanes' connections and blocks go back to the session for the next partition of a range; otherwise the
+     * connections are closed, since one may be broken.
+     */
     @Override
     public void close() {
+        boolean clean = failure == null && committed.chunks() == handedOut.chunks();
         fail(new IOException("staging lanes closed"));
         for (Lane l : lanes) {
             if (l != null) {
@@ -129,8 +135,15 @@ public final class StagingLanes implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                l.closeConnection();
+                if (clean && !l.thread.isAlive() && l.connection != null) {
+                    session.returnLane(l.connection);
+                } else {
+                    l.closeConnection();
+                }
             }
+        }
+        if (clean) {
+            session.returnBlocks(pool);
         }
     }
 

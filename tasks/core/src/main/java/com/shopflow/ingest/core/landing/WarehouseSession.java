@@ -30,6 +30,10 @@ public final class WarehouseSession implements AutoCloseable {
     private Connection connection;
     private CompletableFuture<Connection> pending;
     private boolean catalogCurrent;
+    /** Lanes' connections and blocks between the partitions of a range (see {@link StagingLanes#close}). */
+    private final java.util.Deque<Connection> idleLanes = new java.util.ArrayDeque<>();
+    private final java.util.Deque<byte[]> spareBlocks = new java.util.ArrayDeque<>();
+    private static final int MAX_SPARE_BLOCKS = StagingLanes.MAX_LANES * 9;
 
     public WarehouseSession(DbSettings settings, String task) {
         this.settings = settings;
@@ -118,6 +122,31 @@ public final class WarehouseSession implements AutoCloseable {
         return out;
     }
 
+    /** A staging lane's connection: one a partition's lanes handed back clean ({@link #returnLane}), or a new one. */
+    synchronized Connection laneConnection(int index) {
+        Connection c = idleLanes.poll();
+        return c != null ? c : settings.connect(applicationName + "-lane" + index);
+    }
+
+    /** Keeps a lane's connection that ended with nothing open on it, so the next partition of a range skips a connect. */
+    synchronized void returnLane(Connection c) {
+        idleLanes.push(c);
+    }
+
+    /** A staging block: one the last partition's lanes handed back, or a new one. */
+    synchronized byte[] block(int size) {
+        byte[] b = spareBlocks.poll();
+        return b != null && b.length == size ? b : new byte[size];
+    }
+
+    synchronized void returnBlocks(java.util.Collection<byte[]> blocks) {
+        for (byte[] b : blocks) {
+            if (spareBlocks.size() < MAX_SPARE_BLOCKS) {
+                spareBlocks.push(b);
+            }
+        }
+    }
+
     /** Closes the connection (it may be broken, or hold a lock that must go with it); the next use opens a new one. */
     void discard() {
         if (pending != null) {
@@ -141,5 +170,10 @@ public final class WarehouseSession implements AutoCloseable {
     @Override
     public void close() {
         discard();
+        synchronized (this) {
+            idleLanes.forEach(WarehouseSession::closeQuietly);
+            idleLanes.clear();
+            spareBlocks.clear();
+        }
     }
 }
