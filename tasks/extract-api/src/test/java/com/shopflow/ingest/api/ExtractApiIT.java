@@ -136,6 +136,19 @@ class ExtractApiIT {
     }
 
     @Test
+    void shouldRefuseARangeWithExit2BeforeAnyRequest() throws Exception {
+        ProductsApiServer api = api(ApiFaults.none());
+        String db = database("api_every");
+        String[] range = java.util.stream.Stream.concat(java.util.Arrays.stream(ARGS), java.util.stream.Stream.of("--every", "PT6H"))
+                .toArray(String[]::new);
+        AppProcess.Result r = app(db, api).run(Duration.ofMinutes(1), range);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.firstStderrLine().contains("--every is not supported"), r.firstStderrLine());
+        assertEquals("USAGE", Json.field(r.lastStdoutLine(), "code"));
+        assertEquals(0, api.counters().requests(), "no request for a refused run");
+    }
+
+    @Test
     void shouldFailWithExit3OnMalformedJsonAndPublishNothing() throws Exception {
         ProductsApiServer api = api(ApiFaults.none().withMalformed(ApiFaults.Malformed.INVALID_JSON, 3));
         String db = database("api_badjson");

@@ -63,7 +63,7 @@ public class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int exit = TaskRunner.run("extract-db", "raw." + table, options, config.xcomFile(), this::verify);
+        int exit = TaskRunner.check("extract-db", "raw." + table, options, config.xcomFile(), this::verify);
         return exit == 0 && different ? ErrorCode.DIFFERENT.exitCode() : exit;
     }
 

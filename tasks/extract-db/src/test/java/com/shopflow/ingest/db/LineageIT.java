@@ -40,7 +40,12 @@ class LineageIT {
             long rows = f.scalar(f.warehouse, "SELECT count(*) FROM raw.orders");
             assertTrue(complete.contains("\"rowCount\":" + rows), "row count: " + complete);
 
+            // verify reads raw.orders and writes nothing: an event would record it as a job that produced the table.
             events.clear();
+            assertEquals(0, f.app().env("INGEST_LINEAGE_URL", url)
+                    .run("verify", "--table", "orders", "--start", DAY1.toString(), "--end", DAY2.toString()).exitCode());
+            assertEquals(List.of(), events);
+
             assertEquals(2, f.app().env("INGEST_LINEAGE_URL", url).env("INGEST_SCHEMA_POLICY_ORDERS", "bogus")
                     .run(ExtractDbIT.args("orders", DAY1, DAY2)).exitCode());
             assertTrue(events.get(events.size() - 1).contains("\"eventType\":\"FAIL\""), events.toString());

@@ -72,7 +72,7 @@ public class VerifyFiles implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int exit = TaskRunner.run(DropLanding.TASK, "raw." + LandFilesCommand.FEED, interval, config.xcomFile(), this::verify);
+        int exit = TaskRunner.check(DropLanding.TASK, "raw." + LandFilesCommand.FEED, interval, config.xcomFile(), this::verify);
         return exit == 0 && different ? ErrorCode.DIFFERENT.exitCode() : exit;
     }
 

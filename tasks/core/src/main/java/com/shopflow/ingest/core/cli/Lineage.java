@@ -70,6 +70,9 @@ public final class Lineage {
         this.namespace = namespace;
     }
 
+    /** Sends nothing. */
+    public static final Lineage NONE = new Lineage(Optional.empty(), Optional.empty(), "shopflow-ingest");
+
     /** From the environment: INGEST_LINEAGE_URL, INGEST_LINEAGE_FILE, INGEST_LINEAGE_NAMESPACE (default shopflow-ingest). */
     public static Lineage fromEnvironment() {
         return new Lineage(Optional.ofNullable(System.getenv("INGEST_LINEAGE_URL")), Optional.ofNullable(System.getenv("INGEST_LINEAGE_FILE")),

@@ -47,12 +47,24 @@ public final class TaskRunner {
     /** As {@link #run}, for a body that lands each partition of {@code --every}; a failed range's summary lists them too. */
     public static int runRange(String task, String target, Lineage.Dataset input, IntervalOptions options, String xcomFile,
                                RangeBody body) {
+        return execute(task, target, input, options, xcomFile, body, Lineage.fromEnvironment());
+    }
+
+    /**
+     * As {@link #run}, for a run that reads the target and writes no dataset ({@code verify}): it sends no lineage events,
+     * since OpenLineage would record it as a job that produced {@code target}.
+     */
+    public static int check(String task, String target, IntervalOptions options, String xcomFile, Body body) {
+        return execute(task, target, null, options, xcomFile, partitions -> body.run(), Lineage.NONE);
+    }
+
+    private static int execute(String task, String target, Lineage.Dataset input, IntervalOptions options, String xcomFile, RangeBody body,
+                               Lineage lineage) {
         long t0 = System.nanoTime();
         RunSummary summary;
         int exit;
         Interval interval = null;
         PartitionRange partitions = null;
-        Lineage lineage = Lineage.fromEnvironment();
         Lineage.Dataset output = Lineage.postgres(System.getenv("WAREHOUSE_DB_URL"), target);
         MDC.put("task", task);
         MDC.put("target", target);
