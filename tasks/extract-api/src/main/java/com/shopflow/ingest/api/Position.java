@@ -1,8 +1,8 @@
 package com.shopflow.ingest.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopflow.ingest.core.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,14 +13,13 @@ import java.time.Instant;
  * resumed run may use it.
  */
 record Position(String cursor, Instant obtainedAt, int pages, boolean done) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static Position parse(String json) {
         if (json == null || json.isBlank()) {
             return null;
         }
         try {
-            JsonNode n = JSON.readTree(json);
+            JsonNode n = Json.mapper().readTree(json);
             JsonNode c = n.get("cursor");
             JsonNode at = n.get("obtained_at");
             return new Position(c == null || c.isNull() ? null : c.asText(), at == null || at.isNull() ? null : Instant.parse(at.asText()),
@@ -31,7 +30,7 @@ record Position(String cursor, Instant obtainedAt, int pages, boolean done) {
     }
 
     String json() {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.mapper().createObjectNode();
         if (cursor == null) {
             n.putNull("cursor");
         } else {

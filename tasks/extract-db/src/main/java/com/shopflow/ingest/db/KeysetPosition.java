@@ -1,8 +1,8 @@
 package com.shopflow.ingest.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopflow.ingest.core.Json;
 import com.shopflow.ingest.core.pg.Identifiers;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +17,6 @@ import java.time.temporal.ChronoUnit;
  * @param numericKey   true when the key is an integer type (written unquoted)
  */
 public record KeysetPosition(long cursorMicros, String key, boolean numericKey) {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant PG_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
 
     public Instant cursorInstant() {
@@ -36,7 +35,7 @@ public record KeysetPosition(long cursorMicros, String key, boolean numericKey) 
     }
 
     public String toJson() {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.mapper().createObjectNode();
         n.put("cursor", cursorInstant().toString());
         n.put("cursor_micros", cursorMicros);
         n.put("key", key);
@@ -49,7 +48,7 @@ public record KeysetPosition(long cursorMicros, String key, boolean numericKey) 
             return null;
         }
         try {
-            JsonNode n = JSON.readTree(json);
+            JsonNode n = Json.mapper().readTree(json);
             return new KeysetPosition(n.get("cursor_micros").asLong(), n.get("key").asText(), n.get("numeric_key").asBoolean());
         } catch (Exception e) {
             throw new IllegalStateException("unreadable checkpoint position: " + json, e);

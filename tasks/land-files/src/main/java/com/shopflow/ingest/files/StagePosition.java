@@ -1,9 +1,9 @@
 package com.shopflow.ingest.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopflow.ingest.core.Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +19,6 @@ import java.util.List;
  * @param counts  per started file: rows staged and rows quarantined
  */
 record StagePosition(String plan, int file, long records, long line, List<FileCount> counts) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Good and bad rows of one file. */
     record FileCount(long good, long bad) {
@@ -42,7 +41,7 @@ record StagePosition(String plan, int file, long records, long line, List<FileCo
             return null;
         }
         try {
-            JsonNode n = JSON.readTree(json);
+            JsonNode n = Json.mapper().readTree(json);
             if (n == null || !n.hasNonNull("plan")) {
                 return null;
             }
@@ -76,7 +75,7 @@ record StagePosition(String plan, int file, long records, long line, List<FileCo
     }
 
     String toJson() {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.mapper().createObjectNode();
         n.put("plan", plan);
         n.put("file", file);
         n.put("records", records);

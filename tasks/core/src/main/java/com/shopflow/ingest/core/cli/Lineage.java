@@ -3,6 +3,7 @@ package com.shopflow.ingest.core.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.Json;
 import com.shopflow.ingest.core.Redaction;
 import java.io.IOException;
 import java.net.URI;
@@ -106,7 +107,7 @@ public final class Lineage {
     }
 
     ObjectNode event(String type, String job, Dataset input, Dataset output, Interval interval, RunSummary summary) {
-        ObjectNode e = RunSummary.JSON.createObjectNode();
+        ObjectNode e = Json.mapper().createObjectNode();
         e.put("eventType", type);
         e.put("eventTime", Instant.now().toString());
         e.put("producer", PRODUCER);

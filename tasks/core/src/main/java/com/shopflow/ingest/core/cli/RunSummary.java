@@ -1,9 +1,9 @@
 package com.shopflow.ingest.core.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.Json;
 import com.shopflow.ingest.core.Redaction;
 import java.util.List;
 import java.util.UUID;
@@ -54,8 +54,7 @@ public final class RunSummary {
         }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    private final ObjectNode node = JSON.createObjectNode();
+    private final ObjectNode node = Json.mapper().createObjectNode();
     private final ObjectNode timings;
     private final ObjectNode details;
 

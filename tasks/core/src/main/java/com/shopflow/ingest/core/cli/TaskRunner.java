@@ -4,6 +4,7 @@ import com.shopflow.ingest.core.ErrorCode;
 import com.shopflow.ingest.core.Failures;
 import com.shopflow.ingest.core.IngestException;
 import com.shopflow.ingest.core.Interval;
+import com.shopflow.ingest.core.Json;
 import com.shopflow.ingest.core.Redaction;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,6 +62,7 @@ public final class TaskRunner {
     private static int execute(String task, String target, Lineage.Dataset input, IntervalOptions options, String xcomFile, RangeBody body,
                                Lineage lineage) {
         long t0 = System.nanoTime();
+        Json.prepare();
         RunSummary summary;
         int exit;
         Interval interval = null;

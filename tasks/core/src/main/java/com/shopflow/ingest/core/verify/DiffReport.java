@@ -1,8 +1,8 @@
 package com.shopflow.ingest.core.verify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopflow.ingest.core.Json;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -62,7 +62,7 @@ public record DiffReport(long sourceRows, long landedRows, String sourceChecksum
     }
 
     public ObjectNode toJson() {
-        ObjectNode n = new ObjectMapper().createObjectNode();
+        ObjectNode n = Json.mapper().createObjectNode();
         n.put("equal", equal());
         n.put("source_rows", sourceRows);
         n.put("landed_rows", landedRows);

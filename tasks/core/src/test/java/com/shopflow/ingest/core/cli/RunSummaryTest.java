@@ -103,7 +103,7 @@ class RunSummaryTest {
             System.setErr(err);
         }
         String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
-        return RunSummary.JSON.readTree(lines[lines.length - 1]);
+        return com.shopflow.ingest.core.Json.mapper().readTree(lines[lines.length - 1]);
     }
 
     private static IntervalOptions options(String start, String end, boolean dryRun, String tryNumber) {
