@@ -216,8 +216,7 @@ public final class Landing implements AutoCloseable {
             long rows = checkpoints.current().rows() - removed;
             main.setAutoCommit(false);
             try (Statement s = main.createStatement()) {
-                s.execute("SET LOCAL lock_timeout = '" + request.publishLockTimeout().toMillis() + "ms'");
-                staging.attach(main, s, request.metadata());
+                staging.attach(main, s, request.metadata(), request.publishLockTimeout());
                 if (hook != null) {
                     hook.run(main, runId);
                 }
