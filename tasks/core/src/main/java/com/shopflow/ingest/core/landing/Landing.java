@@ -216,13 +216,14 @@ public final class Landing implements AutoCloseable {
             long rows = checkpoints.current().rows() - removed;
             main.setAutoCommit(false);
             try (Statement s = main.createStatement()) {
-                s.execute("SET LOCAL lock_timeout = '" + request.publishLockTimeout().toMillis() + "ms'");
-                staging.attach(main, s, request.metadata());
+                // The ledger first: from ATTACH to COMMIT the raw table's SHARE UPDATE EXCLUSIVE lock is held, which the
+                // other lanes of a range wait for to attach their own partitions, so nothing that can go before it does.
+                Ledger.published(main, runId, target, request.interval(), names.published(), rows, removed, schema.version(),
+                        sourceWatermark, progress.rowsRead(), rowsResumed);
+                staging.attach(main, s, request.metadata(), request.publishLockTimeout());
                 if (hook != null) {
                     hook.run(main, runId);
                 }
-                Ledger.published(main, runId, target, request.interval(), names.published(), rows, removed, schema.version(),
-                        sourceWatermark, progress.rowsRead(), rowsResumed);
                 main.commit();
             } catch (SQLException | RuntimeException e) {
                 main.rollback();

@@ -85,9 +85,12 @@ final class Ledger {
 
     static void published(Connection c, UUID runId, String target, Interval interval, String partitionTable, long rows,
                           long removed, int schemaVersion, String watermark, long rowsRead, long rowsResumed) throws SQLException {
-        // One round trip for the ledger row and the partition index (once per partition of a --every run).
+        // One round trip for the ledger row, the partition index and the checkpoint's removal (once per partition of a
+        // --every run). A data-modifying CTE runs whether or not the statement reads it.
         try (PreparedStatement up = c.prepareStatement("""
-                WITH attempt AS (
+                WITH staged AS (DELETE FROM _ingest.checkpoint WHERE\s""" + Partition.PREDICATE + """
+                ),
+                attempt AS (
                   UPDATE _ingest.load_run SET status = 'succeeded', ended_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
                          rows_landed = ?, duplicates_removed = ?, schema_version = ?, source_watermark = ?, rows_read = ?
                   WHERE run_id = ? RETURNING run_id)
@@ -97,23 +100,23 @@ final class Ledger {
                 ON CONFLICT (target, interval_start, interval_end) DO UPDATE SET partition_table = excluded.partition_table,
                   rows = excluded.rows, run_id = excluded.run_id, schema_version = excluded.schema_version,
                   source_watermark = excluded.source_watermark, published_at = excluded.published_at""")) {
-            up.setLong(1, rows);
-            up.setLong(2, removed);
-            up.setInt(3, schemaVersion);
-            up.setString(4, watermark);
-            up.setLong(5, rowsRead);
-            up.setObject(6, runId);
-            up.setString(7, target);
-            up.setTimestamp(8, Timestamp.from(interval.start()));
-            up.setTimestamp(9, Timestamp.from(interval.end()));
-            up.setString(10, partitionTable);
-            up.setLong(11, rows);
-            up.setObject(12, runId);
-            up.setInt(13, schemaVersion);
-            up.setString(14, watermark);
+            int i = new Partition(target, interval).bind(up, 1);
+            up.setLong(i++, rows);
+            up.setLong(i++, removed);
+            up.setInt(i++, schemaVersion);
+            up.setString(i++, watermark);
+            up.setLong(i++, rowsRead);
+            up.setObject(i++, runId);
+            up.setString(i++, target);
+            up.setTimestamp(i++, Timestamp.from(interval.start()));
+            up.setTimestamp(i++, Timestamp.from(interval.end()));
+            up.setString(i++, partitionTable);
+            up.setLong(i++, rows);
+            up.setObject(i++, runId);
+            up.setInt(i++, schemaVersion);
+            up.setString(i, watermark);
             up.executeUpdate();
         }
-        new CheckpointStore(new Partition(target, interval)).delete(c);
     }
 
     /** Best effort, on a fresh connection: the run's own connection may be what broke. */

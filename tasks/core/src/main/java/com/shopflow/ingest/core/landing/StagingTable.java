@@ -3,9 +3,14 @@ package com.shopflow.ingest.core.landing;
 import com.shopflow.ingest.core.Interval;
 import com.shopflow.ingest.core.pg.Identifiers;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -43,11 +48,12 @@ final class StagingTable {
         try (Statement s = c.createStatement()) {
             Checkpoint found = checkpoints.resumable(c, fingerprint);
             if (found == null) {
-                create(s);
+                s.execute(createSql() + "; " + intervalDefaultsSql());
                 checkpoints.start(c, name(), fingerprint);
                 found = Checkpoint.START;
+            } else {
+                s.execute(intervalDefaultsSql());
             }
-            intervalDefaults(s);
             c.commit();
             checkpoints.reached(found);
             return found;
@@ -59,24 +65,26 @@ final class StagingTable {
         }
     }
 
-    /** Drops any leftover and creates it empty (in the caller's transaction). */
-    private void create(Statement s) throws SQLException {
-        s.execute("DROP TABLE IF EXISTS " + qualified);
-        s.execute("CREATE TABLE " + qualified + " (LIKE " + Identifiers.qualified(Catalog.RAW, table) + ")");
-        // This constraint is exactly the partition bound, so ATTACH PARTITION needs no validation scan.
-        s.execute("ALTER TABLE " + qualified + " ADD CONSTRAINT " + Identifiers.quote("partition_bound")
-                + " CHECK (" + Identifiers.quote(RawTable.INTERVAL_START) + " = " + timestamptz(interval.start().toString())
-                + " AND " + Identifiers.quote(RawTable.INTERVAL_END) + " = " + timestamptz(interval.end().toString()) + ")");
+    /**
+     * Drops any leftover and creates it empty, with the partition bound as its constraint: one string, sent in one round
+     * trip with the defaults (a range pays this once per partition). The constraint is exactly the partition bound, so
+     * ATTACH PARTITION needs no validation scan.
+     */
+    private String createSql() {
+        return "DROP TABLE IF EXISTS " + qualified + "; CREATE TABLE " + qualified + " (LIKE " + Identifiers.qualified(Catalog.RAW, table)
+                + ", CONSTRAINT " + Identifiers.quote("partition_bound") + " CHECK (" + Identifiers.quote(RawTable.INTERVAL_START) + " = "
+                + timestamptz(interval.start().toString()) + " AND " + Identifiers.quote(RawTable.INTERVAL_END) + " = "
+                + timestamptz(interval.end().toString()) + "))";
     }
 
     /**
      * The interval columns default to this partition's bounds, so a task may leave them out of its COPY stream
      * (the server then spends nothing on them per row). Dropped again at publish.
      */
-    private void intervalDefaults(Statement s) throws SQLException {
-        s.execute("ALTER TABLE " + qualified + " ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_START) + " SET DEFAULT "
+    private String intervalDefaultsSql() {
+        return "ALTER TABLE " + qualified + " ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_START) + " SET DEFAULT "
                 + timestamptz(interval.start().toString()) + ", ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_END)
-                + " SET DEFAULT " + timestamptz(interval.end().toString()));
+                + " SET DEFAULT " + timestamptz(interval.end().toString());
     }
 
     void columnDefault(Statement s, String column, String value) throws SQLException {
@@ -92,30 +100,50 @@ final class StagingTable {
 
     /**
      * Turns it into the partition, in the caller's transaction: columns another partition's run added to the raw
-     * table since, the stream defaults dropped, the old partition dropped, this one renamed and attached.
+     * table since, the stream defaults dropped, the old partition dropped, this one renamed and attached. Two round
+     * trips (the missing columns, then the DDL as one string under the publish's {@code lock_timeout}), as a range
+     * publishes hundreds of partitions one after another.
      */
-    void attach(Connection c, Statement s, List<Column> metadata) throws SQLException {
-        var parent = RawTable.columns(c, Catalog.RAW, table);
-        var mine = RawTable.columns(c, Catalog.PARTITIONS, names.staging());
-        for (var e : parent.entrySet()) {
-            if (!mine.containsKey(e.getKey())) {
-                s.execute("ALTER TABLE " + qualified + " ADD COLUMN " + Identifiers.quote(e.getKey()) + " " + e.getValue());
-            }
+    void attach(Connection c, Statement s, List<Column> metadata, Duration lockTimeout) throws SQLException {
+        StringJoiner ddl = new StringJoiner("; ");
+        ddl.add("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+        for (var e : missingColumns(c).entrySet()) {
+            ddl.add("ALTER TABLE " + qualified + " ADD COLUMN " + Identifiers.quote(e.getKey()) + " " + e.getValue());
         }
         StringJoiner dropDefaults = new StringJoiner(", ");
         dropDefaults.add("ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_START) + " DROP DEFAULT");
         dropDefaults.add("ALTER COLUMN " + Identifiers.quote(RawTable.INTERVAL_END) + " DROP DEFAULT");
         metadata.forEach(m -> dropDefaults.add("ALTER COLUMN " + Identifiers.quote(m.name()) + " DROP DEFAULT"));
-        s.execute("ALTER TABLE " + qualified + " " + dropDefaults);
+        ddl.add("ALTER TABLE " + qualified + " " + dropDefaults);
         String published = Identifiers.qualified(Catalog.PARTITIONS, names.published());
-        s.execute("DROP TABLE IF EXISTS " + published);
-        s.execute("ALTER TABLE " + qualified + " RENAME TO " + Identifiers.quote(names.published()));
+        ddl.add("DROP TABLE IF EXISTS " + published);
+        ddl.add("ALTER TABLE " + qualified + " RENAME TO " + Identifiers.quote(names.published()));
         String end = interval.end().toString();
         String endPlus = interval.end().plusNanos(1000).toString();
         String start = interval.start().toString();
-        s.execute("ALTER TABLE " + Identifiers.qualified(Catalog.RAW, table) + " ATTACH PARTITION " + published
+        ddl.add("ALTER TABLE " + Identifiers.qualified(Catalog.RAW, table) + " ATTACH PARTITION " + published
                 + " FOR VALUES FROM (" + Identifiers.literal(start) + ", " + Identifiers.literal(end) + ") TO ("
                 + Identifiers.literal(start) + ", " + Identifiers.literal(endPlus) + ")");
+        s.execute(ddl.toString());
+    }
+
+    /** The raw table's columns (name and type, in its order) that this table lacks: one catalog query. */
+    private Map<String, String> missingColumns(Connection c) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+                WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped
+                  AND attname NOT IN (SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped)
+                ORDER BY attnum""")) {
+            q.setString(1, Identifiers.qualified(Catalog.RAW, table));
+            q.setString(2, qualified);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
     }
 
     private static String timestamptz(String instant) {

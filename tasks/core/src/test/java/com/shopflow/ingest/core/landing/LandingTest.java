@@ -212,4 +212,36 @@ class LandingTest {
             assertEquals(l.checkpoint().chunks(), l.checkpoint().rows(), "what committed is a prefix: the good chunk or nothing");
         }
     }
+
+    @Test
+    void aColumnAnotherRunAddsWhileStagingIsAddedToThePartitionAtPublishInOneTransaction() throws Exception {
+        pg.createDatabase(db);
+        land(NEXT, 5, 1, 0);
+        Landing.Request r = new Landing.Request("test", "t", SHAPE, List.of(), DAY, SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
+        try (Landing l = Landing.open(wh, r)) {
+            StagingLoop.run(l, new CsvChunks(List.of("1,7," + DAY.start() + "\n2,7," + DAY.start() + "\n"), List.of("id", "v", "updated_at"), -1),
+                    1, RetryPolicy.of(1, 1, 1));
+            try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE raw.t ADD COLUMN note text");
+            }
+            assertEquals(2, l.publish(null, null, null).rows());
+        }
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*), count(note), min(v) FROM raw.t WHERE _interval_start = '" + DAY.start() + "'")) {
+                rs.next();
+                assertEquals(2, rs.getLong(1));
+                assertEquals(0, rs.getLong(2), "the added column is NULL in the rows staged before it existed");
+                assertEquals(7, rs.getInt(3));
+            }
+            try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM _ingest.checkpoint), (SELECT count(*) FROM _ingest.partition),"
+                    + " (SELECT count(*) FROM _ingest.load_run WHERE status = 'succeeded'), (SELECT count(*) FROM _ingest.load_run)")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "the publish removed the checkpoint");
+                assertEquals(2, rs.getLong(2));
+                assertEquals(2, rs.getLong(3), "one ledger row per partition and attempt, each succeeded");
+                assertEquals(2, rs.getLong(4));
+            }
+        }
+    }
 }
