@@ -213,6 +213,7 @@ public final class Landing implements AutoCloseable {
         progress.stopHeartbeat();
         try {
             long removed = dedup == null ? 0 : dedup.remove(main, staging.qualified(), partition);
+            staging.indexLikeRaw(main);
             long rows = checkpoints.current().rows() - removed;
             main.setAutoCommit(false);
             try (Statement s = main.createStatement()) {

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +145,47 @@ final class StagingTable {
             }
         }
         return out;
+    }
+
+    /**
+     * Builds on it, before the publish transaction, each plain one-column index of the raw table it lacks (the key index
+     * of a current-state table): ATTACH PARTITION then takes that index over instead of building it under the publish's
+     * locks. Only indexes that ATTACH will match (btree, the column's default operator class and collation).
+     */
+    void indexLikeRaw(Connection c) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT a.attname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+                  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                  JOIN pg_opclass oc ON oc.oid = i.indclass[0] AND oc.opcdefault AND oc.opcintype = a.atttypid
+                WHERE i.indrelid = to_regclass(?) AND i.indnatts = 1 AND i.indexprs IS NULL AND i.indpred IS NULL AND NOT i.indisunique
+                  AND am.amname = 'btree' AND i.indcollation[0] = a.attcollation
+                  AND NOT EXISTS (SELECT 1 FROM pg_index s JOIN pg_attribute sa ON sa.attrelid = s.indrelid AND sa.attnum = s.indkey[0]
+                    WHERE s.indrelid = to_regclass(?) AND s.indnatts = 1 AND sa.attname = a.attname)""")) {
+            q.setString(1, Identifiers.qualified(Catalog.RAW, table));
+            q.setString(2, qualified);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return;
+        }
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL maintenance_work_mem = '256MB'");
+            for (String column : columns) {
+                s.execute("CREATE INDEX ON " + qualified + " (" + Identifiers.quote(column) + ")");
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     private static String timestamptz(String instant) {

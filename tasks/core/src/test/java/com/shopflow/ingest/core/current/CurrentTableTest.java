@@ -204,6 +204,47 @@ class CurrentTableTest {
     }
 
     @Test
+    void aFirstPublishTakesItsOnlyPartitionAsItIsAndStillKeepsTheLatestVersionWhenAKeyRepeatsInIt() throws Exception {
+        String db = "current_first";
+        pg.createDatabase(db);
+        Interval iv = day(0);
+        List<String> rows = List.of("1,1," + iv.start().plusSeconds(3), "2,1," + iv.start().plusSeconds(2), "1,2," + iv.start().plusSeconds(1));
+        try (Landing l = Landing.open(wh(db), request(iv))) {
+            stage(l, halves(iv, rows));
+            l.publish(null, null, CurrentTable.around(true, CURRENT, iv, null)); // no dedup: id 1 twice in the partition
+        }
+        assertEquals("2:1", text(db, "SELECT count(*) || ':' || (SELECT v FROM raw_current.t WHERE id = 1) FROM raw_current.t"));
+        assertEquals(current(db), rebuilt(db));
+
+        String other = "current_first_unique";
+        pg.createDatabase(other);
+        land(other, iv, rows.subList(0, 2));
+        assertEquals("2", text(other, "SELECT count(*) FROM raw_current.t"));
+        assertEquals(current(other), rebuilt(other));
+    }
+
+    @Test
+    void anIdenticalReRunWritesNoRowAndANewIntervalIsTakenWhole() throws Exception {
+        String db = "current_unchanged";
+        pg.createDatabase(db);
+        for (long id = 1; id <= 30; id++) {
+            update(id, 1, day(0).start().plusSeconds(id));
+        }
+        land(db, day(0), rowsOf(day(0)));
+        for (long id = 20; id <= 40; id++) {
+            update(id, 2, day(1).start().plusSeconds(id));
+        }
+        land(db, day(1), rowsOf(day(1)));
+        String versions = "SELECT string_agg(id || '@' || xmin::text, ',' ORDER BY id) FROM raw_current.t";
+        String before = text(db, versions);
+        land(db, day(1), rowsOf(day(1)));
+        land(db, day(0), rowsOf(day(0)));
+        assertEquals(before, text(db, versions), "re-landing unchanged intervals writes no row of the current table");
+        assertEquals("40", text(db, "SELECT count(*) FROM raw_current.t"));
+        assertEquals(current(db), rebuilt(db));
+    }
+
+    @Test
     void aColumnAddedToTheRawTableIsAddedToTheCurrentTable() throws Exception {
         String db = "current_drift";
         pg.createDatabase(db);
