@@ -45,9 +45,7 @@ final class RunCostBenchmark {
         createOrders(src, n, Benchmark.START, Duration.ofDays(1));
         b.pg.createDatabase(wh);
         plainOrders(wh);
-        Path jsa = helpArchive();
-        List<String> cds = new ArrayList<>(IMAGE_OPTIONS);
-        cds.add("-XX:SharedArchiveFile=" + jsa);
+        List<String> cds = helpArchive();
         String[] day = {"--table", "orders", "--start", Benchmark.START.toString(), "--end", Benchmark.END.toString()};
         // Untimed: the first run makes the bookkeeping schema and the raw table, which a daily run finds in place.
         checked(task(cds, src, wh, day));
@@ -210,18 +208,9 @@ final class RunCostBenchmark {
         }
     }
 
-    /** The AppCDS archive as the JVM image's Dockerfile makes it: one {@code --help} start that records the loaded classes. */
-    private Path helpArchive() throws Exception {
-        Path jsa = b.repo.resolve("tasks/benchmark/target/extract-db-help.jsa");
-        Files.createDirectories(jsa.getParent());
-        Files.deleteIfExists(jsa);
-        List<String> opts = new ArrayList<>(IMAGE_OPTIONS);
-        opts.add("-XX:ArchiveClassesAtExit=" + jsa);
-        Measured m = Measured.run(b.taskCommand(opts, "extract-db", "--help"), Map.of());
-        if (m.exitCode() != 0 || !Files.exists(jsa)) {
-            throw new IllegalStateException("could not make the AppCDS archive " + jsa);
-        }
-        return jsa;
+    /** The AppCDS archive as the JVM image's Dockerfile makes it, with the image's options. */
+    private List<String> helpArchive() throws Exception {
+        return b.withImageArchive(IMAGE_OPTIONS, "extract-db");
     }
 
     private Measured task(List<String> jvm, String src, String wh, String... args) throws Exception {
