@@ -190,11 +190,16 @@ public record CurrentTable(String table, String key, String cursor) {
                 // corrected file), so it is recomputed from all partitions by key. Then the new rows without a current row
                 // from here, or differing from it, are upserted; a row equal to its current row needs nothing, so an identical
                 // re-run ends here, having written (and locked) nothing.
+                // Both sides are read whole, so read them in order and sort: a merge over the two key indexes visits the heap in
+                // key order, one random page read per row when rows were written in cursor order (18 s against 6 s for 3 million
+                // orders here). Only for this join; the upsert below probes the key index for each new row, as it should.
+                s.execute("SET LOCAL enable_indexscan = off");
                 int changed = s.executeUpdate("CREATE TEMP TABLE current_diff ON COMMIT DROP AS SELECT r." + k + " AS new_key, c." + k
                         + " AS old_key, c." + k + " IS NOT NULL AND (r." + k + " IS NULL OR NOT coalesce(" + rank("r") + " >= " + rank("c")
                         + ", false)) AS gone FROM " + newRows + " r FULL JOIN (SELECT * FROM " + qualified() + " c WHERE " + in("c", interval)
                         + ") c ON r." + k + " = c." + k + " WHERE r." + k + " IS NULL OR c." + k + " IS NULL OR NOT coalesce(" + rank("r") + " >= "
                         + rank("c") + ", false) OR " + values("c", rawColumns) + " IS DISTINCT FROM " + values("r", rawColumns));
+                s.execute("RESET enable_indexscan");
                 if (changed > 0) {
                     // Statistics first: without them the planner takes the temp table for large and scans every partition.
                     s.execute("ANALYZE current_diff");
