@@ -278,6 +278,43 @@ class CurrentTableTest {
     }
 
     @Test
+    void aChangedValueOfAScaledNumericOrAFixedCharacterColumnReplacesItsOwnIntervalsRow() throws Exception {
+        String db = "current_typed";
+        pg.createDatabase(db);
+        Shape shape = new Shape(List.of(new Column("id", "bigint"), new Column("amount", "numeric(12,2)"), new Column("code", "character(3)"),
+                new Column("updated_at", "timestamp with time zone")));
+        // Compared as they are, not as text: each of these re-lands must still be seen as a change.
+        Map<String, String> landedAndExpected = new java.util.LinkedHashMap<>();
+        landedAndExpected.put("1.5,EU", "1.50,EU");
+        landedAndExpected.put("1.51,EU", "1.51,EU");
+        landedAndExpected.put("1.51,EUR", "1.51,EUR");
+        for (var e : landedAndExpected.entrySet()) {
+            Landing.Request r = new Landing.Request("test", "t", shape, List.of(), day(0), SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
+                    Duration.ofSeconds(30));
+            try (Landing l = Landing.open(wh(db), r)) {
+                String row = "1," + e.getKey() + "," + day(0).start() + "," + day(0).start() + "," + day(0).end() + "\n";
+                StagingLoop.run(l, new CsvChunks(List.of(row), List.of("id", "amount", "code", "updated_at", "_interval_start", "_interval_end"), -1),
+                        1, RetryPolicy.of(1, 1, 1));
+                l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, CurrentTable.around(true, CURRENT, day(0), null));
+            }
+            assertEquals(e.getValue(), text(db, "SELECT amount::text || ',' || code::text FROM raw_current.t"));
+        }
+        assertEquals(current(db), rebuilt(db));
+    }
+
+    @Test
+    void typesAreComparedAsTheyAreOnlyWhereEqualityIsEqualityOfTheText() {
+        assertTrue(CurrentTable.exact("bigint"));
+        assertTrue(CurrentTable.exact("character varying(40)"));
+        assertTrue(CurrentTable.exact("numeric(12,2)"));
+        assertTrue(CurrentTable.exact("character(3)"));
+        assertTrue(CurrentTable.exact("timestamp(3) with time zone"));
+        assertFalse(CurrentTable.exact("numeric"));
+        assertFalse(CurrentTable.exact("jsonb"));
+        assertFalse(CurrentTable.exact("double precision"));
+    }
+
+    @Test
     void enabledByDefaultForTheShopFlowTablesAndSwitchedPerTable() {
         List<String> defaults = CurrentTable.DEFAULT_TABLES;
         assertTrue(CurrentTable.enabled("orders", defaults, Map.of()));
