@@ -79,6 +79,19 @@ public record CurrentTable(String table, String key, String cursor) {
         return around(enabled(current.table(), config.currentTables(), System.getenv()), current, interval, then);
     }
 
+    /**
+     * The index on (interval, key): it finds an interval's rows, and in key order, so the re-land diff merges them with
+     * the new partition without reading the rest of the table.
+     */
+    private String intervalKeyIndexName() {
+        return table + "_interval_key";
+    }
+
+    private String intervalKeyIndex() {
+        return "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(intervalKeyIndexName()) + " ON " + qualified() + " ("
+                + Identifiers.quote(RawTable.INTERVAL_START) + ", " + Identifiers.quote(RawTable.INTERVAL_END) + ", " + Identifiers.quote(key) + ")";
+    }
+
     String qualified() {
         return Identifiers.qualified(SCHEMA, table);
     }
@@ -157,9 +170,17 @@ public record CurrentTable(String table, String key, String cursor) {
     public void maintain(Connection c, Interval interval) throws SQLException {
         try (Statement s = c.createStatement()) {
             lock(c);
-            if (!exists(c)) {
-                build(c, s, "created");
-                return;
+            switch (state(c)) {
+                case MISSING -> {
+                    build(c, s, "created");
+                    return;
+                }
+                case OLD_INDEX -> {
+                    // Built by an earlier version, with an index on the interval alone: the diff then read every current row.
+                    s.execute(intervalKeyIndex());
+                    s.execute("DROP INDEX IF EXISTS " + Identifiers.qualified(SCHEMA, table + "__interval_start__interval_end_idx"));
+                }
+                case READY -> { }
             }
             Map<String, String> rawColumns = RawTable.columns(c, Catalog.RAW, table);
             Map<String, String> mine = RawTable.columns(c, SCHEMA, table);
@@ -180,23 +201,19 @@ public record CurrentTable(String table, String key, String cursor) {
                 set.add(Identifiers.quote(name) + " = EXCLUDED." + Identifiers.quote(name));
             }
             String k = Identifiers.quote(key);
-            // The new partition's statistics first: without them the planner takes it for 100 rows and probes the current
-            // table once per row, or sorts millions of rows in a few MB. With them it picks by size (a merge over both key
-            // indexes for a large partition, index probes for a small one), and the sorts get memory. No hash joins: they
-            // would hold whole rows of the current table in memory, 2-3x slower at 4 million rows than walking both key
-            // indexes in order. These statements are plain scans and joins: compiling them (JIT) costs more than it saves.
+            // No hash joins: they would hold whole rows of the current table in memory, 2-3x slower at 4 million rows than
+            // walking both key indexes in order. These statements are plain scans and joins: compiling them (JIT) costs more
+            // than it saves.
             String partition = PartitionNames.of(table, interval).published();
-            s.execute("ANALYZE " + Identifiers.qualified(Catalog.PARTITIONS, partition));
-            s.execute("SET LOCAL work_mem = " + Identifiers.literal(WORK_MEM));
-            s.execute("SET LOCAL enable_hashjoin = off");
-            s.execute("SET LOCAL jit = off");
+            s.execute("SET LOCAL work_mem = " + Identifiers.literal(WORK_MEM) + "; SET LOCAL enable_hashjoin = off; SET LOCAL jit = off");
             String newRows = "(SELECT * FROM " + raw() + " p WHERE " + in("p", interval) + " AND p." + k + " IS NOT NULL)";
             int rechecked = 0;
             int recomputed = 0;
             int upserted = 0;
             // The upsert's filter: none (every new row) when the interval never landed, null when nothing changed.
             String candidates = "";
-            if (seen(s, interval)) {
+            boolean seen = seen(s, interval);
+            if (seen) {
                 candidates = null;
                 // The interval landed before: one join of its current rows with the new partition finds every key with work to
                 // do. Gone: the current row came from here and its new version is missing or older (a row that moved out, a
@@ -208,6 +225,9 @@ public record CurrentTable(String table, String key, String cursor) {
                 // page read per row when they do not (3 million orders written in cursor order: 18 s against 6 s). The planner
                 // takes the pages for cached and misses that, so the key's physical order decides: below 0.9 on either side,
                 // read in order and sort. Only for this join; the upsert below probes the key index for each new row.
+                // The new partition's statistics first: without them the planner takes it for 100 rows and sorts millions of
+                // rows in a few MB; and they tell whether its rows lie in key order.
+                s.execute("ANALYZE " + Identifiers.qualified(Catalog.PARTITIONS, partition));
                 boolean inKeyOrder = inKeyOrder(c, partition);
                 if (!inKeyOrder) {
                     s.execute("SET LOCAL enable_indexscan = off");
@@ -234,7 +254,9 @@ public record CurrentTable(String table, String key, String cursor) {
             }
             if (candidates != null) {
                 // Then the new partition's rows: where later than the key's current row, or replacing this interval's own
-                // earlier version of it when that differs.
+                // earlier version of it when that differs. Each new row probes the key index: a merge join would walk the
+                // current table's key index from its first key, which is all of it when the new keys are the greatest.
+                s.execute("SET LOCAL enable_mergejoin = off");
                 String later = rank("r") + " > " + rank("c") + " OR (" + in("c", interval) + " AND " + values("c", compared)
                         + " IS DISTINCT FROM " + values("r", compared) + ")";
                 upserted = s.executeUpdate("INSERT INTO " + qualified() + " AS t (" + cols + ") SELECT " + rCols + " FROM " + newRows
@@ -242,11 +264,8 @@ public record CurrentTable(String table, String key, String cursor) {
                         + " ON CONFLICT (" + k + ") DO UPDATE SET " + set + " WHERE " + rank("EXCLUDED") + " > " + rank("t")
                         + " OR (" + in("t", interval) + " AND " + values("t", compared) + " IS DISTINCT FROM " + values("EXCLUDED", compared) + ")");
             }
-            s.execute("DROP TABLE IF EXISTS current_diff");
             // The rest of the publish transaction (the task's hook, the ledger) runs with the server's settings.
-            s.execute("RESET work_mem");
-            s.execute("RESET enable_hashjoin");
-            s.execute("RESET jit");
+            s.execute((seen ? "DROP TABLE IF EXISTS current_diff; " : "") + "RESET work_mem; RESET enable_hashjoin; RESET enable_mergejoin; RESET jit");
             LOG.debugf("%s: %d keys rechecked, %d recomputed, %d rows taken from %s", qualified(), rechecked, recomputed, upserted, interval);
         }
     }
@@ -285,8 +304,7 @@ public record CurrentTable(String table, String key, String cursor) {
                     + " IS NOT NULL ORDER BY r." + k + ", " + latestFirst("r"));
             s.execute("CREATE UNIQUE INDEX ON " + qualified() + " (" + k + ")");
         }
-        s.execute("CREATE INDEX ON " + qualified() + " (" + Identifiers.quote(RawTable.INTERVAL_START) + ", "
-                + Identifiers.quote(RawTable.INTERVAL_END) + ")");
+        s.execute(intervalKeyIndex());
         s.execute("ANALYZE " + qualified());
         if (!rawKeyIndexed(c)) {
             // Recomputing a key reads its versions in every partition: by index, not by scanning the table.
@@ -383,12 +401,15 @@ public record CurrentTable(String table, String key, String cursor) {
         }
     }
 
-    private boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+    private enum State { MISSING, OLD_INDEX, READY }
+
+    private State state(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, to_regclass(?) IS NOT NULL")) {
             ps.setString(1, qualified());
+            ps.setString(2, Identifiers.qualified(SCHEMA, intervalKeyIndexName()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getBoolean(1);
+                return !rs.getBoolean(1) ? State.MISSING : rs.getBoolean(2) ? State.READY : State.OLD_INDEX;
             }
         }
     }

@@ -302,6 +302,61 @@ class CurrentTableTest {
         assertEquals(current(db), rebuilt(db));
     }
 
+    /** Rows of raw_current.t that the publish transaction so far has read (by scans and through indexes). */
+    static long currentRowsRead(Connection c) throws java.sql.SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_stat_get_xact_tuples_returned('raw_current.t'::regclass)"
+                + " + pg_stat_get_xact_tuples_fetched('raw_current.t'::regclass)")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Lands {@code rows} into {@code iv} and returns how many current rows its upkeep read. */
+    long landCounting(String db, Interval iv, List<String> rows) throws Exception {
+        long[] read = new long[1];
+        try (Landing l = Landing.open(wh(db), request(iv))) {
+            stage(l, halves(iv, rows));
+            l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, (c, runId) -> {
+                long before = currentRowsRead(c);
+                CURRENT.maintain(c, iv);
+                read[0] = currentRowsRead(c) - before;
+            });
+        }
+        return read[0];
+    }
+
+    @Test
+    void theUpkeepOfAPartitionReadsCurrentRowsInProportionToThePartitionNotToTheTable() throws Exception {
+        String db = "current_proportional";
+        pg.createDatabase(db);
+        // The table is built from a small first day and then grows by publishes alone, so its statistics are those of the
+        // small table: the planner's view of it in a multi-year load.
+        long id = 1;
+        int days = 12;
+        int perDay = 2_000;
+        for (int d = 0; d < days; d++) {
+            for (int i = 0; i < (d == 0 ? 20 : perDay); i++) {
+                update(id++, 1, day(d).start().plusSeconds(i));
+            }
+            land(db, day(d), rowsOf(day(d)));
+        }
+        for (int i = 0; i < perDay; i++) {
+            update(id++, 1, day(days).start().plusSeconds(i));
+        }
+        update(1, 2, day(days).start().plusSeconds(perDay));
+        long firstLanding = landCounting(db, day(days), rowsOf(day(days)));
+        update(2, 3, day(days).start().plusSeconds(perDay + 1));
+        long reLanding = landCounting(db, day(days), rowsOf(day(days)));
+        long table = Long.parseLong(text(db, "SELECT count(*) FROM raw_current.t"));
+        assertTrue(table > 20_000, "the table holds " + table + " rows");
+        // Each of the partition's rows is read a bounded number of times (probes, the diff, the recheck); no walk over the
+        // table, which is ten times larger.
+        int partition = perDay + 2;
+        assertTrue(firstLanding <= 2L * partition, "a first landing of " + partition + " rows read " + firstLanding + " current rows of " + table);
+        assertTrue(reLanding <= 3L * partition, "a re-landing of " + partition + " rows read " + reLanding + " current rows of " + table);
+        assertEquals(current(db), rebuilt(db));
+    }
+
     @Test
     void typesAreComparedAsTheyAreOnlyWhereEqualityIsEqualityOfTheText() {
         assertTrue(CurrentTable.exact("bigint"));
