@@ -13,10 +13,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -116,8 +118,11 @@ public record CurrentTable(String table, String key, String cursor) {
      * character(n) (every value is stored padded to n, so the padding its equality ignores is always the same).
      */
     static boolean exact(String type) {
-        return EXACT.contains(type.replaceAll("\\(.*\\)", "")) || type.matches("numeric\\(\\d+,\\d+\\)") || type.matches("character\\(\\d+\\)");
+        return EXACT.contains(MODIFIER.matcher(type).replaceAll("")) || FIXED.matcher(type).matches();
     }
+
+    private static final Pattern MODIFIER = Pattern.compile("\\(.*\\)");
+    private static final Pattern FIXED = Pattern.compile("numeric\\(\\d+,\\d+\\)|character\\(\\d+\\)");
 
     /**
      * A row's data values by column name (so two tables compare whatever their column order), for IS DISTINCT FROM:
@@ -185,7 +190,7 @@ public record CurrentTable(String table, String key, String cursor) {
             Map<String, String> rawColumns = RawTable.columns(c, Catalog.RAW, table);
             Map<String, String> mine = RawTable.columns(c, SCHEMA, table);
             // Each column's type where both sides have the same one (a column added here takes raw's), else null.
-            Map<String, String> compared = new java.util.LinkedHashMap<>();
+            Map<String, String> compared = new LinkedHashMap<>();
             for (var e : rawColumns.entrySet()) {
                 if (!mine.containsKey(e.getKey())) {
                     s.execute("ALTER TABLE " + qualified() + " ADD COLUMN " + Identifiers.quote(e.getKey()) + " " + e.getValue());
@@ -389,16 +394,21 @@ public record CurrentTable(String table, String key, String cursor) {
      * for the join (a collatable key of a deterministic collation, where equal means byte-equal).
      */
     private DiffPlan diffPlan(Statement s, String partition, String k, Interval interval) throws SQLException {
-        String sampled = "(SELECT count(*) FILTER (WHERE b IS DISTINCT FROM pb) <= count(*) / 2 FROM (SELECT b, lag(b) OVER (ORDER BY k) pb FROM"
-                + " (SELECT x." + k + " k, (x.ctid::text::point)[0] b FROM %s x%s ORDER BY x." + k + " LIMIT " + ORDER_SAMPLE + ") s) t)";
-        String query = "SELECT " + String.format(sampled, Identifiers.qualified(Catalog.PARTITIONS, partition), "") + " AND "
-                + String.format(sampled, qualified(), " WHERE " + in("x", interval)) + ", (SELECT a.attcollation <> 0 AND co.collisdeterministic"
+        String query = "SELECT " + inKeyOrder(Identifiers.qualified(Catalog.PARTITIONS, partition), "", k) + " AND "
+                + inKeyOrder(qualified(), " WHERE " + in("x", interval), k) + ", (SELECT a.attcollation <> 0 AND co.collisdeterministic"
                 + " FROM pg_attribute a JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = " + Identifiers.literal(raw())
                 + "::regclass AND a.attname = " + Identifiers.literal(key) + ") IS TRUE";
         try (ResultSet rs = s.executeQuery(query)) {
             rs.next();
             return new DiffPlan(rs.getBoolean(1), rs.getBoolean(2));
         }
+    }
+
+    /** The sample of {@link #diffPlan} on table {@code from} (alias x), filtered by {@code where}: true when in key order. */
+    private static String inKeyOrder(String from, String where, String k) {
+        return "(SELECT count(*) FILTER (WHERE b IS DISTINCT FROM pb) <= count(*) / 2 FROM (SELECT b, lag(b) OVER (ORDER BY k) pb FROM"
+                + " (SELECT x." + k + " k, (x.ctid::text::point)[0] b FROM " + from + " x" + where + " ORDER BY x." + k + " LIMIT " + ORDER_SAMPLE
+                + ") s) t)";
     }
 
     /** Whether a current row comes from {@code interval} (found through the interval index). */

@@ -21,12 +21,16 @@ import com.shopflow.ingest.testkit.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -94,9 +98,27 @@ class CurrentTableTest {
 
     /** Lands {@code rows} as the partition of {@code iv}, maintaining the current table in the publish. */
     void land(String db, Interval iv, List<String> rows) throws Exception {
+        land(db, iv, rows, CurrentTable.around(true, CURRENT, iv, null));
+    }
+
+    void land(String db, Interval iv, List<String> rows, Landing.PublishHook hook) throws Exception {
         try (Landing l = Landing.open(wh(db), request(iv))) {
             stage(l, halves(iv, rows));
-            l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, CurrentTable.around(true, CURRENT, iv, null));
+            l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, hook);
+        }
+    }
+
+    /**
+     * Lands one CSV chunk of {@code columns} (the interval's two last) as table {@code table}'s partition of day 0, one
+     * row per {@code key}, latest by {@code orderBy}, maintaining {@code current} in the publish.
+     */
+    void landDay0(String db, String table, Shape shape, List<String> columns, String csv, CurrentTable current, List<String> orderBy)
+            throws Exception {
+        Landing.Request r = new Landing.Request("test", table, shape, List.of(), day(0), SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
+        try (Landing l = Landing.open(wh(db), r)) {
+            StagingLoop.run(l, new CsvChunks(List.of(csv), columns, -1), 1, RetryPolicy.of(1, 1, 1));
+            l.publish(new Dedup(List.of(current.key()), orderBy), null, CurrentTable.around(true, current, day(0), null));
         }
     }
 
@@ -262,14 +284,8 @@ class CurrentTableTest {
         pg.createDatabase(db);
         Shape shape = new Shape(List.of(new Column("id", "bigint"), new Column("amount", "numeric"), new Column("updated_at", "timestamp with time zone")));
         for (String amount : List.of("1.0", "1.00")) {
-            Landing.Request r = new Landing.Request("test", "t", shape, List.of(), day(0), SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
-                    Duration.ofSeconds(30));
-            try (Landing l = Landing.open(wh(db), r)) {
-                String row = "1," + amount + "," + day(0).start() + "," + day(0).start() + "," + day(0).end() + "\n";
-                StagingLoop.run(l, new CsvChunks(List.of(row), List.of("id", "amount", "updated_at", "_interval_start", "_interval_end"), -1),
-                        1, RetryPolicy.of(1, 1, 1));
-                l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, CurrentTable.around(true, CURRENT, day(0), null));
-            }
+            String row = "1," + amount + "," + day(0).start() + "," + day(0).start() + "," + day(0).end() + "\n";
+            landDay0(db, "t", shape, List.of("id", "amount", "updated_at", "_interval_start", "_interval_end"), row, CURRENT, List.of("updated_at"));
         }
         // numeric 1.0 = 1.00, but the partition now says 1.00: so must the current table, as its rebuild would.
         assertEquals("1.00", text(db, "SELECT amount::text FROM raw_current.t"));
@@ -284,26 +300,21 @@ class CurrentTableTest {
         Shape shape = new Shape(List.of(new Column("id", "bigint"), new Column("amount", "numeric(12,2)"), new Column("code", "character(3)"),
                 new Column("updated_at", "timestamp with time zone")));
         // Compared as they are, not as text: each of these re-lands must still be seen as a change.
-        Map<String, String> landedAndExpected = new java.util.LinkedHashMap<>();
+        Map<String, String> landedAndExpected = new LinkedHashMap<>();
         landedAndExpected.put("1.5,EU", "1.50,EU");
         landedAndExpected.put("1.51,EU", "1.51,EU");
         landedAndExpected.put("1.51,EUR", "1.51,EUR");
         for (var e : landedAndExpected.entrySet()) {
-            Landing.Request r = new Landing.Request("test", "t", shape, List.of(), day(0), SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
-                    Duration.ofSeconds(30));
-            try (Landing l = Landing.open(wh(db), r)) {
-                String row = "1," + e.getKey() + "," + day(0).start() + "," + day(0).start() + "," + day(0).end() + "\n";
-                StagingLoop.run(l, new CsvChunks(List.of(row), List.of("id", "amount", "code", "updated_at", "_interval_start", "_interval_end"), -1),
-                        1, RetryPolicy.of(1, 1, 1));
-                l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, CurrentTable.around(true, CURRENT, day(0), null));
-            }
+            String row = "1," + e.getKey() + "," + day(0).start() + "," + day(0).start() + "," + day(0).end() + "\n";
+            landDay0(db, "t", shape, List.of("id", "amount", "code", "updated_at", "_interval_start", "_interval_end"), row, CURRENT,
+                    List.of("updated_at"));
             assertEquals(e.getValue(), text(db, "SELECT amount::text || ',' || code::text FROM raw_current.t"));
         }
         assertEquals(current(db), rebuilt(db));
     }
 
     /** Rows of raw_current.t that the publish transaction so far has read (by scans and through indexes). */
-    static long currentRowsRead(Connection c) throws java.sql.SQLException {
+    static long currentRowsRead(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_stat_get_xact_tuples_returned('raw_current.t'::regclass)"
                 + " + pg_stat_get_xact_tuples_fetched('raw_current.t'::regclass)")) {
             rs.next();
@@ -314,14 +325,11 @@ class CurrentTableTest {
     /** Lands {@code rows} into {@code iv} and returns how many current rows its upkeep read. */
     long landCounting(String db, Interval iv, List<String> rows) throws Exception {
         long[] read = new long[1];
-        try (Landing l = Landing.open(wh(db), request(iv))) {
-            stage(l, halves(iv, rows));
-            l.publish(new Dedup(List.of("id"), List.of("updated_at")), null, (c, runId) -> {
-                long before = currentRowsRead(c);
-                CURRENT.maintain(c, iv);
-                read[0] = currentRowsRead(c) - before;
-            });
-        }
+        land(db, iv, rows, (c, runId) -> {
+            long before = currentRowsRead(c);
+            CURRENT.maintain(c, iv);
+            read[0] = currentRowsRead(c) - before;
+        });
         return read[0];
     }
 
@@ -369,7 +377,7 @@ class CurrentTableTest {
         for (int i = 0; i < 6_000; i++) {
             refs.add((i % 3 == 0 ? "Ref-" : i % 3 == 1 ? "ref-" : "réf-") + i);
         }
-        java.util.Collections.shuffle(refs, new java.util.Random(7));
+        Collections.shuffle(refs, new Random(7));
         Map<String, Integer> values = new TreeMap<>();
         refs.forEach(r -> values.put(r, 1));
         for (int run = 0; run < 2; run++) {
@@ -386,13 +394,7 @@ class CurrentTableTest {
                     rows.append(r).append(',').append(values.get(r)).append(',').append(day(0).start()).append(',').append(day(0).end()).append('\n');
                 }
             }
-            Landing.Request r = new Landing.Request("test", "s", shape, List.of(), day(0), SchemaPolicy.FAIL, null, Duration.ofSeconds(30),
-                    Duration.ofSeconds(30));
-            try (Landing l = Landing.open(wh(db), r)) {
-                StagingLoop.run(l, new CsvChunks(List.of(rows.toString()), List.of("ref", "v", "_interval_start", "_interval_end"), -1), 1,
-                        RetryPolicy.of(1, 1, 1));
-                l.publish(new Dedup(List.of("ref"), List.of()), null, CurrentTable.around(true, current, day(0), null));
-            }
+            landDay0(db, "s", shape, List.of("ref", "v", "_interval_start", "_interval_end"), rows.toString(), current, List.of());
         }
         assertEquals("2", text(db, "SELECT v FROM raw_current.s WHERE ref = '" + refs.get(10) + "'"));
         assertEquals("0", text(db, "SELECT count(*) FROM raw_current.s WHERE ref = '" + refs.get(20) + "'"));
