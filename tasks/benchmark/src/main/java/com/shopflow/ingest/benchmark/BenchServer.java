@@ -130,6 +130,14 @@ abstract class BenchServer {
         }
     }
 
+    /** The server's postmaster: the parent of a backend. */
+    long postmasterPid() throws SQLException {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return CpuTime.parent(rs.getLong(1)); // while the backend lives
+        }
+    }
+
     Map<String, String> env(String prefix, String database) {
         return Map.of(prefix + "_URL", jdbcUrl(database), prefix + "_USER", USER, prefix + "_PASSWORD", PASSWORD);
     }

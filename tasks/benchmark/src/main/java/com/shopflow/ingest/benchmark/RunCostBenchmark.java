@@ -97,13 +97,21 @@ final class RunCostBenchmark {
         List<Measured> ones = new ArrayList<>();
         List<Measured> everys = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
+        Map<String, List<CpuTime>> cpu = new LinkedHashMap<>();
+        long postmaster = b.pg.postmasterPid();
         for (int r = 0; r < b.rounds; r++) {
             pipes.add(pipe(src, pipeWh, RANGE_START, RANGE_END));
             b.pg.createDatabase("rc_range_wh");
+            CpuTime c0 = CpuTime.now(postmaster);
             ones.add(checked(task(Benchmark.JVM_OPTIONS, src, "rc_range_wh", one)));
+            cpu.computeIfAbsent("one", k -> new ArrayList<>()).add(settled(postmaster).since(c0));
             b.pg.createDatabase("rc_range_wh");
+            c0 = CpuTime.now(postmaster);
             everys.add(checked(task(Benchmark.JVM_OPTIONS, src, "rc_range_wh", every)));
+            cpu.computeIfAbsent("every", k -> new ArrayList<>()).add(settled(postmaster).since(c0));
+            c0 = CpuTime.now(postmaster);
             floors.add(ddlFloor(days));
+            cpu.computeIfAbsent("floor", k -> new ArrayList<>()).add(settled(postmaster).since(c0));
         }
         JsonNode summary = json.readTree(Measured.median(everys).lastLine());
         double pipe = Benchmark.median(pipes);
@@ -118,22 +126,45 @@ final class RunCostBenchmark {
                 + " image's options (`%s`), each run into a fresh warehouse; %d alternating rounds, medians.", n, RANGE_START, RANGE_END,
                 days, n / days, String.join(" ", Benchmark.JVM_OPTIONS), b.rounds));
         r.add("");
-        r.add("| run | median s | vs one interval | vs psql pipe |");
-        r.add("|---|---:|---:|---:|");
-        r.add(String.format(Locale.ROOT, "| psql COPY pipe, one interval | %.2f | | 1.00 |", pipe));
-        r.add(String.format(Locale.ROOT, "| extract-db, one interval | %.2f | 1.00 | %.2f |", o, o / pipe));
-        r.add(String.format(Locale.ROOT, "| extract-db `--every P1D` (%d partitions, %d landed) | %.2f | %.2f | %.2f |", days,
-                summary.get("details").get("partition_outcomes").path("landed").asLong(), e, e / o, e / pipe));
+        int cores = Runtime.getRuntime().availableProcessors();
+        r.add("| run | median s | vs one interval | vs psql pipe | client CPU s | server CPU s | CPU / " + cores + " cores s |");
+        r.add("|---|---:|---:|---:|---:|---:|---:|");
+        r.add(String.format(Locale.ROOT, "| psql COPY pipe, one interval | %.2f | | 1.00 | | | |", pipe));
+        r.add(String.format(Locale.ROOT, "| extract-db, one interval | %.2f | 1.00 | %.2f | %s |", o, o / pipe, cpuCells(cpu.get("one"), cores)));
+        r.add(String.format(Locale.ROOT, "| extract-db `--every P1D` (%d partitions, %d landed) | %.2f | %.2f | %.2f | %s |", days,
+                summary.get("details").get("partition_outcomes").path("landed").asLong(), e, e / o, e / pipe, cpuCells(cpu.get("every"), cores)));
         r.add(String.format(Locale.ROOT, "| server-side floor: %d x (CREATE TABLE LIKE + CHECK + ATTACH PARTITION + COMMIT) in one"
-                + " PL/pgSQL loop, no rows | %.2f | | |", days, floor));
+                + " PL/pgSQL loop, no rows | %.2f | | | %s |", days, floor, cpuCells(cpu.get("floor"), cores)));
         r.add("");
+        double perPartitionServer = (median(cpu.get("every"), true) - median(cpu.get("one"), true)) * 1000 / days;
+        double perPartitionClient = (median(cpu.get("every"), false) - median(cpu.get("one"), false)) * 1000 / days;
         r.add(String.format(Locale.ROOT, "Per partition, the range costs %.1f ms more than its share of one interval; the server alone needs"
-                + " %.1f ms to create, constrain, attach and commit a partition table next to the others (the floor row).",
-                (e - o) * 1000 / days, floor * 1000 / days));
+                + " %.1f ms to create, constrain, attach and commit a partition table next to the others (the floor row). In CPU, a"
+                + " partition costs the server %.1f ms and the task %.1f ms more than its share of one interval. CPU is read from /proc:"
+                + " the task's process, and the server's postmaster with its finished backends; when the last column is near the wall"
+                + " time, the run was bound by the cores, not by waiting.", (e - o) * 1000 / days, floor * 1000 / days, perPartitionServer,
+                perPartitionClient));
         b.print();
         b.drop(src);
         b.drop(pipeWh);
         b.drop("rc_range_wh");
+    }
+
+    /** The CPU reading once the server has reaped the backends of the run that just ended. */
+    private static CpuTime settled(long postmaster) throws InterruptedException {
+        Thread.sleep(300);
+        return CpuTime.now(postmaster);
+    }
+
+    private static double median(List<CpuTime> runs, boolean server) {
+        return Benchmark.median(runs.stream().map(c -> server ? c.server() : c.children()).toList());
+    }
+
+    /** Medians of client and server CPU, and their sum shared over the cores: the wall time a run bound by CPU needs at least. */
+    private static String cpuCells(List<CpuTime> runs, int cores) {
+        double client = median(runs, false);
+        double server = median(runs, true);
+        return String.format(Locale.ROOT, "%.2f | %.2f | %.2f", client, server, (client + server) / cores);
     }
 
     /** Seconds the server takes to make {@code count} partition tables the way a publish does, without any client round trip. */

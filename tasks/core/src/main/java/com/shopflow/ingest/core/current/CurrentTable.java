@@ -211,7 +211,10 @@ public record CurrentTable(String table, String key, String cursor) {
             // than it saves.
             String partition = PartitionNames.of(table, interval).published();
             s.execute("SET LOCAL work_mem = " + Identifiers.literal(WORK_MEM) + "; SET LOCAL enable_hashjoin = off; SET LOCAL jit = off");
-            String newRows = "(SELECT * FROM " + raw() + " p WHERE " + in("p", interval) + " AND p." + k + " IS NOT NULL)";
+            // The partition just attached, by its own name: through the raw table, each statement would be planned against
+            // every partition's bounds, rebuilt after each ATTACH (the upsert's planning: 1.6 ms a publish on average over a
+            // 731-day range, growing with the number of partitions).
+            String newRows = "(SELECT * FROM " + Identifiers.qualified(Catalog.PARTITIONS, partition) + " p WHERE p." + k + " IS NOT NULL)";
             int rechecked = 0;
             int recomputed = 0;
             int upserted = 0;

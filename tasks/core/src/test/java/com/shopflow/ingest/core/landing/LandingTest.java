@@ -244,4 +244,41 @@ class LandingTest {
             }
         }
     }
+
+    @Test
+    void theStagingTableGetsTheRawTablesPlainOneColumnIndexesOnlyAndOnlyOnce() throws Exception {
+        pg.createDatabase(db);
+        land(DAY, 5, 1, 0);
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            // Copied: a plain btree on one column. Not copied: two columns, an expression, a predicate, another method,
+            // and a column's non-default collation.
+            s.execute("ALTER TABLE raw.t ADD COLUMN note text");
+            s.execute("CREATE INDEX ON raw.t (id)");
+            s.execute("CREATE INDEX ON raw.t (v, id)");
+            s.execute("CREATE INDEX ON raw.t ((v + 1))");
+            s.execute("CREATE INDEX ON raw.t (updated_at) WHERE v > 0");
+            s.execute("CREATE INDEX ON raw.t USING hash (v)");
+            s.execute("CREATE INDEX ON raw.t (note COLLATE \"C\")");
+        }
+        Landing.Request r = new Landing.Request("test", "t", SHAPE, List.of(), NEXT, SchemaPolicy.NULL_FILL, null, Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
+        try (Landing l = Landing.open(wh, r); Connection c = pg.connect(db)) {
+            PartitionNames names = PartitionNames.of("t", NEXT);
+            StagingTable staging = new StagingTable("t", NEXT, names);
+            String indexes = "SELECT string_agg(pg_get_indexdef(indexrelid), '; ' ORDER BY 1) FROM pg_index WHERE indrelid = to_regclass("
+                    + com.shopflow.ingest.core.pg.Identifiers.literal(staging.qualified()) + ")";
+            staging.indexLikeRaw(c);
+            String once;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(indexes)) {
+                rs.next();
+                once = rs.getString(1);
+            }
+            assertTrue(once != null && once.matches("CREATE INDEX \\S+ ON \\S+ USING btree \\(id\\)"), once);
+            staging.indexLikeRaw(c);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(indexes)) {
+                rs.next();
+                assertEquals(once, rs.getString(1), "a second call adds nothing");
+            }
+        }
+    }
 }
