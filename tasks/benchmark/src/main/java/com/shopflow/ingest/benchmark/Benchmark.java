@@ -1,5 +1,6 @@
 package com.shopflow.ingest.benchmark;
 
+import com.shopflow.ingest.core.pg.Identifiers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -206,8 +207,13 @@ public final class Benchmark {
         sql(wh, "CREATE TABLE IF NOT EXISTS plain_text (order_ref text, ordered_at text, customer_email text, sku text, quantity text,"
                 + " unit_price text, currency text)");
         sql(wh, "TRUNCATE plain_text");
+        return psqlCopy(wh, "\\copy plain_text from '" + csv + "' csv header");
+    }
+
+    /** Seconds of one {@code psql -c command} on database {@code wh}. */
+    private double psqlCopy(String wh, String command) throws Exception {
         Measured m = Measured.run(List.of("psql", "-X", "-q", "-h", "localhost", "-p", Integer.toString(pg.port()), "-U", "postgres",
-                "-d", wh, "-c", "\\copy plain_text from '" + csv + "' csv header"), Map.of("PGPASSWORD", BenchServer.PASSWORD));
+                "-d", wh, "-c", command), Map.of("PGPASSWORD", BenchServer.PASSWORD));
         if (m.exitCode() != 0) {
             throw new IllegalStateException("psql \\copy failed (is psql installed?)");
         }
@@ -219,18 +225,14 @@ public final class Benchmark {
      * constant defaults as wide as land-files' values (the file's name, a line number, the interval).
      */
     double psqlCopyShaped(String wh, Path csv) throws Exception {
-        Path relative = csv.getParent().getFileName().resolve(csv.getFileName());
+        String relative = csv.getParent().getFileName().resolve(csv.getFileName()).toString();
         sql(wh, "CREATE TABLE IF NOT EXISTS shaped_text (order_ref text, ordered_at text, customer_email text, sku text, quantity text,"
-                + " unit_price text, currency text, _source_file text COLLATE \"C\" DEFAULT '" + relative + "', _source_line bigint DEFAULT 0,"
-                + " _interval_start timestamptz NOT NULL DEFAULT '" + START + "', _interval_end timestamptz NOT NULL DEFAULT '" + END + "')");
+                + " unit_price text, currency text, _source_file text COLLATE \"C\" DEFAULT " + Identifiers.literal(relative)
+                + ", _source_line bigint DEFAULT 0, _interval_start timestamptz NOT NULL DEFAULT " + Identifiers.literal(START.toString())
+                + ", _interval_end timestamptz NOT NULL DEFAULT " + Identifiers.literal(END.toString()) + ")");
         sql(wh, "TRUNCATE shaped_text");
-        Measured m = Measured.run(List.of("psql", "-X", "-q", "-h", "localhost", "-p", Integer.toString(pg.port()), "-U", "postgres",
-                "-d", wh, "-c", "\\copy shaped_text (order_ref, ordered_at, customer_email, sku, quantity, unit_price, currency) from '" + csv
-                        + "' csv header"), Map.of("PGPASSWORD", BenchServer.PASSWORD));
-        if (m.exitCode() != 0) {
-            throw new IllegalStateException("psql \\copy failed (is psql installed?)");
-        }
-        return m.seconds();
+        return psqlCopy(wh, "\\copy shaped_text (order_ref, ordered_at, customer_email, sku, quantity, unit_price, currency) from '" + csv
+                + "' csv header");
     }
 
     void run(long[] sizes) throws Exception {
