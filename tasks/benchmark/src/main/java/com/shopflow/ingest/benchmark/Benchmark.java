@@ -246,23 +246,33 @@ public final class Benchmark {
                 + " the same databases, same rows, in the same run. extract-db: `java " + String.join(" ", JVM_OPTIONS)
                 + " -jar quarkus-run.jar --table orders ...` (the JVM image's options), wall time including JVM start-up;"
                 + " the two alternate, " + rounds + " rounds, medians;"
-                + " peak RSS is the process' VmHWM. The last two columns are one run with the JVM's default options (G1, heap up to 1/4 of RAM).");
+                + " peak RSS is the process' VmHWM. The two CPU columns are the medians of client and server CPU together (from /proc: the"
+                + " processes run, and the server's postmaster with its finished backends). The last two columns are one run with the"
+                + " JVM's default options (G1, heap up to 1/4 of RAM).");
         report.add("");
-        report.add("| rows | psql pipe s | psql rows/s | extract-db s | extract-db rows/s | ratio | peak RSS MB | start-up to first query s | default JVM s | default JVM RSS MB |");
-        report.add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        report.add("| rows | psql pipe s | psql rows/s | extract-db s | extract-db rows/s | ratio | psql pipe CPU s | extract-db CPU s | peak RSS MB"
+                + " | start-up to first query s | default JVM s | default JVM RSS MB |");
+        report.add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Map<Long, Long> rss = new HashMap<>();
+        long postmaster = pg.postmasterPid();
         for (long n : sizes) {
             String src = "bench_src_" + n;
             String wh = "bench_wh_" + n;
             fill(src, wh, n);
             List<Double> bases = new ArrayList<>();
             List<Measured> runs = new ArrayList<>();
+            List<Double> baseCpu = new ArrayList<>();
+            List<Double> runCpu = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
+                CpuTime c0 = CpuTime.now(postmaster);
                 bases.add(psqlPipe(src, wh));
+                baseCpu.add(CpuTime.settled(postmaster).since(c0).total());
+                c0 = CpuTime.now(postmaster);
                 Measured m = extractDb(src, wh);
                 if (m.exitCode() != 0) {
                     throw new IllegalStateException("extract-db failed: " + m.stdout());
                 }
+                runCpu.add(CpuTime.settled(postmaster).since(c0).total());
                 runs.add(m);
             }
             double base = median(bases);
@@ -271,9 +281,9 @@ public final class Benchmark {
             rss.put(n, best.peakRssKb());
             Measured plain = Measured.run(taskCommand(List.of(), "extract-db", "--table", "orders", "--start", START.toString(), "--end",
                     END.toString()), env(src, wh));
-            report.add(String.format(Locale.ROOT, "| %,d | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.0f | %.2f | %.2f | %.0f |", n, base, n / base,
-                    best.seconds(), n / best.seconds(), base / best.seconds(), best.peakRssKb() / 1024.0, startup, plain.seconds(),
-                    plain.peakRssKb() / 1024.0));
+            report.add(String.format(Locale.ROOT, "| %,d | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f |", n, base,
+                    n / base, best.seconds(), n / best.seconds(), base / best.seconds(), median(baseCpu), median(runCpu),
+                    best.peakRssKb() / 1024.0, startup, plain.seconds(), plain.peakRssKb() / 1024.0));
             print();
             if (n == sizes[sizes.length - 1]) {
                 killAndResume(src, wh, n);

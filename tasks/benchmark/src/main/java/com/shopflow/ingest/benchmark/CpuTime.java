@@ -19,8 +19,18 @@ record CpuTime(double children, double server) {
         return new CpuTime((self[16] + self[17]) / TICKS, (pm[14] + pm[15] + pm[16] + pm[17]) / TICKS);
     }
 
+    /** The reading once the server has reaped the backends of the run that just ended. */
+    static CpuTime settled(long postmasterPid) throws InterruptedException {
+        Thread.sleep(300);
+        return now(postmasterPid);
+    }
+
     CpuTime since(CpuTime before) {
         return new CpuTime(children - before.children, server - before.server);
+    }
+
+    double total() {
+        return children + server;
     }
 
     /** The parent of process {@code pid}. */

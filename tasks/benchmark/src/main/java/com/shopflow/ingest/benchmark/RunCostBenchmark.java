@@ -104,14 +104,14 @@ final class RunCostBenchmark {
             b.pg.createDatabase("rc_range_wh");
             CpuTime c0 = CpuTime.now(postmaster);
             ones.add(checked(task(Benchmark.JVM_OPTIONS, src, "rc_range_wh", one)));
-            cpu.computeIfAbsent("one", k -> new ArrayList<>()).add(settled(postmaster).since(c0));
+            cpu.computeIfAbsent("one", k -> new ArrayList<>()).add(CpuTime.settled(postmaster).since(c0));
             b.pg.createDatabase("rc_range_wh");
             c0 = CpuTime.now(postmaster);
             everys.add(checked(task(Benchmark.JVM_OPTIONS, src, "rc_range_wh", every)));
-            cpu.computeIfAbsent("every", k -> new ArrayList<>()).add(settled(postmaster).since(c0));
+            cpu.computeIfAbsent("every", k -> new ArrayList<>()).add(CpuTime.settled(postmaster).since(c0));
             c0 = CpuTime.now(postmaster);
             floors.add(ddlFloor(days));
-            cpu.computeIfAbsent("floor", k -> new ArrayList<>()).add(settled(postmaster).since(c0));
+            cpu.computeIfAbsent("floor", k -> new ArrayList<>()).add(CpuTime.settled(postmaster).since(c0));
         }
         JsonNode summary = json.readTree(Measured.median(everys).lastLine());
         double pipe = Benchmark.median(pipes);
@@ -148,12 +148,6 @@ final class RunCostBenchmark {
         b.drop(src);
         b.drop(pipeWh);
         b.drop("rc_range_wh");
-    }
-
-    /** The CPU reading once the server has reaped the backends of the run that just ended. */
-    private static CpuTime settled(long postmaster) throws InterruptedException {
-        Thread.sleep(300);
-        return CpuTime.now(postmaster);
     }
 
     private static double median(List<CpuTime> runs, boolean server) {
