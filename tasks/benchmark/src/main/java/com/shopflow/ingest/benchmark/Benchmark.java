@@ -261,18 +261,14 @@ public final class Benchmark {
             fill(src, wh, n);
             List<Double> bases = new ArrayList<>();
             List<Measured> runs = new ArrayList<>();
-            List<Double> baseCpu = new ArrayList<>();
-            List<Double> runCpu = new ArrayList<>();
+            List<CpuTime> baseCpu = new ArrayList<>();
+            List<CpuTime> runCpu = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
-                CpuTime c0 = CpuTime.now(postmaster);
-                bases.add(psqlPipe(src, wh));
-                baseCpu.add(CpuTime.settled(postmaster).since(c0).total());
-                c0 = CpuTime.now(postmaster);
-                Measured m = extractDb(src, wh);
+                bases.add(CpuTime.during(postmaster, baseCpu, () -> psqlPipe(src, wh)));
+                Measured m = CpuTime.during(postmaster, runCpu, () -> extractDb(src, wh));
                 if (m.exitCode() != 0) {
                     throw new IllegalStateException("extract-db failed: " + m.stdout());
                 }
-                runCpu.add(CpuTime.settled(postmaster).since(c0).total());
                 runs.add(m);
             }
             double base = median(bases);
@@ -282,7 +278,7 @@ public final class Benchmark {
             Measured plain = Measured.run(taskCommand(List.of(), "extract-db", "--table", "orders", "--start", START.toString(), "--end",
                     END.toString()), env(src, wh));
             report.add(String.format(Locale.ROOT, "| %,d | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f |", n, base,
-                    n / base, best.seconds(), n / best.seconds(), base / best.seconds(), median(baseCpu), median(runCpu),
+                    n / base, best.seconds(), n / best.seconds(), base / best.seconds(), median(baseCpu.stream().map(CpuTime::total).toList()), median(runCpu.stream().map(CpuTime::total).toList()),
                     best.peakRssKb() / 1024.0, startup, plain.seconds(), plain.peakRssKb() / 1024.0));
             print();
             if (n == sizes[sizes.length - 1]) {

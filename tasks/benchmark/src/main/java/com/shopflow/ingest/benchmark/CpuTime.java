@@ -19,10 +19,21 @@ record CpuTime(double children, double server) {
         return new CpuTime((self[16] + self[17]) / TICKS, (pm[14] + pm[15] + pm[16] + pm[17]) / TICKS);
     }
 
-    /** The reading once the server has reaped the backends of the run that just ended. */
-    static CpuTime settled(long postmasterPid) throws InterruptedException {
+    /** What {@link #during} measures. */
+    interface Work<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} and adds what it used to {@code into}; the second reading waits until the server has reaped the
+     * backends of the run that just ended.
+     */
+    static <T> T during(long postmasterPid, java.util.List<CpuTime> into, Work<T> work) throws Exception {
+        CpuTime before = now(postmasterPid);
+        T result = work.run();
         Thread.sleep(300);
-        return now(postmasterPid);
+        into.add(now(postmasterPid).since(before));
+        return result;
     }
 
     CpuTime since(CpuTime before) {

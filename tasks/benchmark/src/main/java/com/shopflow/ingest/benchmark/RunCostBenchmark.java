@@ -97,21 +97,15 @@ final class RunCostBenchmark {
         List<Measured> ones = new ArrayList<>();
         List<Measured> everys = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
-        Map<String, List<CpuTime>> cpu = new LinkedHashMap<>();
+        Map<String, List<CpuTime>> cpu = Map.of("one", new ArrayList<>(), "every", new ArrayList<>(), "floor", new ArrayList<>());
         long postmaster = b.pg.postmasterPid();
         for (int r = 0; r < b.rounds; r++) {
             pipes.add(pipe(src, pipeWh, RANGE_START, RANGE_END));
             b.pg.createDatabase("rc_range_wh");
-            CpuTime c0 = CpuTime.now(postmaster);
-            ones.add(checked(task(Benchmark.JVM_OPTIONS, src, "rc_range_wh", one)));
-            cpu.computeIfAbsent("one", k -> new ArrayList<>()).add(CpuTime.settled(postmaster).since(c0));
+            ones.add(CpuTime.during(postmaster, cpu.get("one"), () -> checked(task(Benchmark.JVM_OPTIONS, src, "rc_range_wh", one))));
             b.pg.createDatabase("rc_range_wh");
-            c0 = CpuTime.now(postmaster);
-            everys.add(checked(task(Benchmark.JVM_OPTIONS, src, "rc_range_wh", every)));
-            cpu.computeIfAbsent("every", k -> new ArrayList<>()).add(CpuTime.settled(postmaster).since(c0));
-            c0 = CpuTime.now(postmaster);
-            floors.add(ddlFloor(days));
-            cpu.computeIfAbsent("floor", k -> new ArrayList<>()).add(CpuTime.settled(postmaster).since(c0));
+            everys.add(CpuTime.during(postmaster, cpu.get("every"), () -> checked(task(Benchmark.JVM_OPTIONS, src, "rc_range_wh", every))));
+            floors.add(CpuTime.during(postmaster, cpu.get("floor"), () -> ddlFloor(days)));
         }
         JsonNode summary = json.readTree(Measured.median(everys).lastLine());
         double pipe = Benchmark.median(pipes);

@@ -209,12 +209,12 @@ public record CurrentTable(String table, String key, String cursor) {
             // No hash joins: they would hold whole rows of the current table in memory, 2-3x slower at 4 million rows than
             // walking both key indexes in order. These statements are plain scans and joins: compiling them (JIT) costs more
             // than it saves.
-            String partition = PartitionNames.of(table, interval).published();
+            String partition = Identifiers.qualified(Catalog.PARTITIONS, PartitionNames.of(table, interval).published());
             s.execute("SET LOCAL work_mem = " + Identifiers.literal(WORK_MEM) + "; SET LOCAL enable_hashjoin = off; SET LOCAL jit = off");
             // The partition just attached, by its own name: through the raw table, each statement would be planned against
             // every partition's bounds, rebuilt after each ATTACH (the upsert's planning: 1.6 ms a publish on average over a
             // 731-day range, growing with the number of partitions).
-            String newRows = "(SELECT * FROM " + Identifiers.qualified(Catalog.PARTITIONS, partition) + " p WHERE p." + k + " IS NOT NULL)";
+            String newRows = "(SELECT * FROM " + partition + " p WHERE p." + k + " IS NOT NULL)";
             int rechecked = 0;
             int recomputed = 0;
             int upserted = 0;
@@ -234,7 +234,7 @@ public record CurrentTable(String table, String key, String cursor) {
                 // takes the pages for cached and misses that, so a sample of the rows' physical order decides (diffPlan). Only
                 // for this join; the upsert below probes the key index for each new row. The new partition's statistics
                 // first: without them the planner takes it for 100 rows and sorts millions of rows in a few MB.
-                s.execute("ANALYZE " + Identifiers.qualified(Catalog.PARTITIONS, partition));
+                s.execute("ANALYZE " + partition);
                 DiffPlan plan = diffPlan(s, partition, k, interval);
                 boolean inKeyOrder = plan.inKeyOrder();
                 if (!inKeyOrder) {
@@ -397,7 +397,7 @@ public record CurrentTable(String table, String key, String cursor) {
      * for the join (a collatable key of a deterministic collation, where equal means byte-equal).
      */
     private DiffPlan diffPlan(Statement s, String partition, String k, Interval interval) throws SQLException {
-        String query = "SELECT " + inKeyOrder(Identifiers.qualified(Catalog.PARTITIONS, partition), "", k) + " AND "
+        String query = "SELECT " + inKeyOrder(partition, "", k) + " AND "
                 + inKeyOrder(qualified(), " WHERE " + in("x", interval), k) + ", (SELECT a.attcollation <> 0 AND co.collisdeterministic"
                 + " FROM pg_attribute a JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = " + Identifiers.literal(raw())
                 + "::regclass AND a.attname = " + Identifiers.literal(key) + ") IS TRUE";
