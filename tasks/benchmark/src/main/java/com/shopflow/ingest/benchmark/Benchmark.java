@@ -278,7 +278,8 @@ public final class Benchmark {
             Measured plain = Measured.run(taskCommand(List.of(), "extract-db", "--table", "orders", "--start", START.toString(), "--end",
                     END.toString()), env(src, wh));
             report.add(String.format(Locale.ROOT, "| %,d | %.2f | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f |", n, base,
-                    n / base, best.seconds(), n / best.seconds(), base / best.seconds(), median(baseCpu.stream().map(CpuTime::total).toList()), median(runCpu.stream().map(CpuTime::total).toList()),
+                    n / base, best.seconds(), n / best.seconds(), base / best.seconds(), CpuTime.median(baseCpu, CpuTime::total),
+                    CpuTime.median(runCpu, CpuTime::total),
                     best.peakRssKb() / 1024.0, startup, plain.seconds(), plain.peakRssKb() / 1024.0));
             print();
             if (n == sizes[sizes.length - 1]) {

@@ -3,6 +3,8 @@ package com.shopflow.ingest.benchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * CPU seconds from /proc (Linux): what this JVM's finished child processes used (the task it ran and waited for), and
@@ -28,7 +30,7 @@ record CpuTime(double children, double server) {
      * Runs {@code work} and adds what it used to {@code into}; the second reading waits until the server has reaped the
      * backends of the run that just ended.
      */
-    static <T> T during(long postmasterPid, java.util.List<CpuTime> into, Work<T> work) throws Exception {
+    static <T> T during(long postmasterPid, List<CpuTime> into, Work<T> work) throws Exception {
         CpuTime before = now(postmasterPid);
         T result = work.run();
         Thread.sleep(300);
@@ -42,6 +44,11 @@ record CpuTime(double children, double server) {
 
     double total() {
         return children + server;
+    }
+
+    /** The median over {@code runs} of one reading ({@code CpuTime::server}, {@code CpuTime::total}, ...). */
+    static double median(List<CpuTime> runs, ToDoubleFunction<CpuTime> reading) {
+        return Benchmark.median(runs.stream().map(reading::applyAsDouble).toList());
     }
 
     /** The parent of process {@code pid}. */

@@ -130,8 +130,8 @@ final class RunCostBenchmark {
         r.add(String.format(Locale.ROOT, "| server-side floor: %d x (CREATE TABLE LIKE + CHECK + ATTACH PARTITION + COMMIT) in one"
                 + " PL/pgSQL loop, no rows | %.2f | | | %s |", days, floor, cpuCells(cpu.get("floor"), cores)));
         r.add("");
-        double perPartitionServer = (median(cpu.get("every"), true) - median(cpu.get("one"), true)) * 1000 / days;
-        double perPartitionClient = (median(cpu.get("every"), false) - median(cpu.get("one"), false)) * 1000 / days;
+        double perPartitionServer = (CpuTime.median(cpu.get("every"), CpuTime::server) - CpuTime.median(cpu.get("one"), CpuTime::server)) * 1000 / days;
+        double perPartitionClient = (CpuTime.median(cpu.get("every"), CpuTime::children) - CpuTime.median(cpu.get("one"), CpuTime::children)) * 1000 / days;
         r.add(String.format(Locale.ROOT, "Per partition, the range costs %.1f ms more than its share of one interval; the server alone needs"
                 + " %.1f ms to create, constrain, attach and commit a partition table next to the others (the floor row). In CPU, a"
                 + " partition costs the server %.1f ms and the task %.1f ms more than its share of one interval. CPU is read from /proc:"
@@ -144,14 +144,10 @@ final class RunCostBenchmark {
         b.drop("rc_range_wh");
     }
 
-    private static double median(List<CpuTime> runs, boolean server) {
-        return Benchmark.median(runs.stream().map(c -> server ? c.server() : c.children()).toList());
-    }
-
     /** Medians of client and server CPU, and their sum shared over the cores: the wall time a run bound by CPU needs at least. */
     private static String cpuCells(List<CpuTime> runs, int cores) {
-        double client = median(runs, false);
-        double server = median(runs, true);
+        double client = CpuTime.median(runs, CpuTime::children);
+        double server = CpuTime.median(runs, CpuTime::server);
         return String.format(Locale.ROOT, "%.2f | %.2f | %.2f", client, server, (client + server) / cores);
     }
 

@@ -38,8 +38,6 @@ public record CurrentTable(String table, String key, String cursor) {
     /** The ShopFlow tables, on by default. */
     public static final List<String> DEFAULT_TABLES = List.of("orders", "customers", "order_items", "products", "marketplace_orders");
     private static final Logger LOG = Logger.getLogger(CurrentTable.class);
-    /** Memory for the sorts, hashes and index builds of one publish (a setting of that transaction only). */
-    private static final String WORK_MEM = "256MB";
     private static final String UNIQUE_VIOLATION = "23505";
 
     /**
@@ -210,7 +208,7 @@ public record CurrentTable(String table, String key, String cursor) {
             // walking both key indexes in order. These statements are plain scans and joins: compiling them (JIT) costs more
             // than it saves.
             String partition = Identifiers.qualified(Catalog.PARTITIONS, PartitionNames.of(table, interval).published());
-            s.execute("SET LOCAL work_mem = " + Identifiers.literal(WORK_MEM) + "; SET LOCAL enable_hashjoin = off; SET LOCAL jit = off");
+            s.execute("SET LOCAL work_mem = " + Identifiers.literal(Catalog.PUBLISH_WORK_MEM) + "; SET LOCAL enable_hashjoin = off; SET LOCAL jit = off");
             // The partition just attached, by its own name: through the raw table, each statement would be planned against
             // every partition's bounds, rebuilt after each ATTACH (the upsert's planning: 1.6 ms a publish on average over a
             // 731-day range, growing with the number of partitions).
@@ -303,8 +301,8 @@ public record CurrentTable(String table, String key, String cursor) {
         }
         String k = Identifiers.quote(key);
         // A sort of all rows and three index builds: with the default 4 MB / 64 MB they spill to disk many times over.
-        s.execute("SET LOCAL work_mem = " + Identifiers.literal(WORK_MEM));
-        s.execute("SET LOCAL maintenance_work_mem = " + Identifiers.literal(WORK_MEM));
+        s.execute("SET LOCAL work_mem = " + Identifiers.literal(Catalog.PUBLISH_WORK_MEM));
+        s.execute("SET LOCAL maintenance_work_mem = " + Identifiers.literal(Catalog.PUBLISH_WORK_MEM));
         s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
         s.execute("DROP TABLE IF EXISTS " + qualified());
         s.execute("CREATE TABLE " + qualified() + " (LIKE " + raw() + ")");

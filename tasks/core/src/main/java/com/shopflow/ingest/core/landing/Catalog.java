@@ -19,6 +19,11 @@ public final class Catalog {
     public static final String RAW = "raw";
     public static final String PARTITIONS = "raw_partitions";
     public static final String INGEST = "_ingest";
+    /**
+     * Memory for the sorts, hashes and index builds of one publish (duplicate search, the staging table's indexes,
+     * raw_current's upkeep), set for that transaction only: with the server's default 4 MB they spill to disk many times over.
+     */
+    public static final String PUBLISH_WORK_MEM = "256MB";
     /** The migrations this build ships, in order; a test checks this list against the resource folder. */
     static final List<String> MIGRATIONS = List.of("V1__baseline.sql", "V2__pending_quarantine.sql", "V3__verification.sql");
     /** The schema version this build needs: the number of the last of {@link #MIGRATIONS} (numbers may have gaps). */

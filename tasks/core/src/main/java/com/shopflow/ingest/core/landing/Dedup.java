@@ -36,11 +36,6 @@ public record Dedup(List<String> key, List<String> orderBy, Set<String> suspects
     }
 
     private static final Logger LOG = Logger.getLogger(Dedup.class);
-    /**
-     * Memory for the duplicate search of one publish (a setting of that transaction only), the same as the current-state
-     * table's upkeep gets.
-     */
-    private static final String WORK_MEM = "256MB";
 
     /**
      * Keeps one row per key. First the keys that may repeat: named by the task ({@link #suspects()}, often
@@ -70,7 +65,7 @@ public record Dedup(List<String> key, List<String> orderBy, Set<String> suspects
         right.add("b.body").add("b.tid");
         main.setAutoCommit(false);
         try (Statement s = main.createStatement()) {
-            s.execute("SET LOCAL work_mem = " + Identifiers.literal(WORK_MEM));
+            s.execute("SET LOCAL work_mem = " + Identifiers.literal(Catalog.PUBLISH_WORK_MEM));
             // The staging table has no statistics yet: a parallel plan would hash in every worker, then sort it all.
             s.execute("SET LOCAL max_parallel_workers_per_gather = 0");
             String filter;

@@ -177,7 +177,7 @@ final class StagingTable {
         }
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL maintenance_work_mem = '256MB'");
+            s.execute("SET LOCAL maintenance_work_mem = " + Identifiers.literal(Catalog.PUBLISH_WORK_MEM));
             for (String column : columns) {
                 s.execute("CREATE INDEX ON " + qualified + " (" + Identifiers.quote(column) + ")");
             }
